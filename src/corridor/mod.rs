@@ -1,0 +1,413 @@
+//! The geodesic corridor along a road and its two halves.
+//!
+//! [`Corridor::build`] takes a road (or a [section](crate::Road::section_m) of one) and
+//! [`CorridorOptions`] (width per side, caps, tolerance) and returns the polygon of all points
+//! within that geodesic distance of the road, split into the half left and the half right of the
+//! direction of travel.
+//!
+//! # Accuracy
+//! Every boundary vertex off the flat caps lies at the width from the road (to GeographicLib's
+//! precision, nanometres; vertices where two offset edges cross lie up to the tolerance inside),
+//! and no point of a boundary edge comes closer to the road than the width minus the tolerance.
+//! Edges are straight in longitude/latitude, as GeoJSON draws them.
+//!
+//! # Halves
+//! A point belongs to the half of the side it is on (left or right of the road point whose
+//! one-sided strip or corner wedge holds it). Where a road comes back on itself so that the left
+//! strip of one stretch overlaps the right strip of another (a road that crosses itself, a tight
+//! S-bend), each overlapping piece goes to the side of the nearest road point of an interior
+//! point of that piece; the halves still tile the corridor.
+
+mod offset;
+mod overlay;
+
+use geo::{GeodesicArea, InteriorPoint, MultiPolygon};
+use i_overlay::core::overlay_rule::OverlayRule;
+
+use crate::{Road, Side, SideNames};
+
+use overlay::{Grid, Shapes, to_multi_polygon};
+
+/// How the corridor ends at the two ends of the road.
+///
+/// # Examples
+/// ```
+/// use corridor::Cap;
+/// assert_eq!("round".parse::<Cap>().unwrap(), Cap::Round);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cap {
+    /// Cut square at each end, along the geodesic normal to the road.
+    #[default]
+    Flat,
+    /// Half a geodesic disc around each end.
+    Round,
+}
+
+impl std::str::FromStr for Cap {
+    type Err = CorridorError;
+    fn from_str(s: &str) -> Result<Cap, CorridorError> {
+        match s {
+            "flat" => Ok(Cap::Flat),
+            "round" => Ok(Cap::Round),
+            other => Err(CorridorError::UnknownCap(other.to_string())),
+        }
+    }
+}
+
+impl std::fmt::Display for Cap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Cap::Flat => "flat",
+            Cap::Round => "round",
+        })
+    }
+}
+
+/// What can be wrong with corridor options.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CorridorError {
+    /// A width that is not a positive finite number of metres, or absurdly large.
+    #[error("width {width_m} m is not allowed: it must be more than 0 and at most {MAX_WIDTH_M} m")]
+    BadWidth {
+        /// The width given, metres.
+        width_m: f64,
+    },
+    /// A tolerance that is not a positive finite number of metres.
+    #[error("tolerance {tolerance_m} m is not allowed: it must be a positive number of metres")]
+    BadTolerance {
+        /// The tolerance given, metres.
+        tolerance_m: f64,
+    },
+    /// A cap name other than `flat` or `round`.
+    #[error("unknown cap `{0}` (expected flat or round)")]
+    UnknownCap(String),
+}
+
+/// Widest corridor accepted, metres (a quarter of a meridian would fold the offsets).
+pub const MAX_WIDTH_M: f64 = 2_000_000.0;
+
+/// Default tolerance in metres: the largest error of the boundary anywhere.
+pub const DEFAULT_TOLERANCE_M: f64 = 0.5;
+
+/// Widths, caps and tolerance of a corridor.
+///
+/// # Units
+/// Metres.
+///
+/// # Examples
+/// ```
+/// use corridor::{Cap, CorridorOptions};
+///
+/// // The 5 March 2020 protocol: 6 km either side of the M4.
+/// let options = CorridorOptions::new(6_000.0, 6_000.0).unwrap().cap(Cap::Flat);
+/// assert_eq!(options.tolerance_m, 0.5);
+/// assert!(CorridorOptions::new(0.0, 6_000.0).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CorridorOptions {
+    /// Width of the half left of the direction of travel, metres.
+    pub width_left_m: f64,
+    /// Width of the half right of the direction of travel, metres.
+    pub width_right_m: f64,
+    /// End caps.
+    pub cap: Cap,
+    /// Largest error of the boundary, metres.
+    pub tolerance_m: f64,
+}
+
+impl CorridorOptions {
+    /// Options with these widths, flat caps and the default tolerance (0.5 m).
+    ///
+    /// # Errors
+    /// [`CorridorError::BadWidth`] for a width that is not finite, not positive or above
+    /// [`MAX_WIDTH_M`].
+    ///
+    /// # Examples
+    /// ```
+    /// let o = corridor::CorridorOptions::new(4_000.0, 6_000.0).unwrap();
+    /// assert_eq!(o.width_right_m, 6_000.0);
+    /// ```
+    pub fn new(width_left_m: f64, width_right_m: f64) -> Result<CorridorOptions, CorridorError> {
+        for width_m in [width_left_m, width_right_m] {
+            if !width_m.is_finite() || width_m <= 0.0 || width_m > MAX_WIDTH_M {
+                return Err(CorridorError::BadWidth { width_m });
+            }
+        }
+        Ok(CorridorOptions {
+            width_left_m,
+            width_right_m,
+            cap: Cap::Flat,
+            tolerance_m: DEFAULT_TOLERANCE_M,
+        })
+    }
+
+    /// The same width on both sides.
+    ///
+    /// # Errors
+    /// As [`CorridorOptions::new`].
+    ///
+    /// # Examples
+    /// ```
+    /// let o = corridor::CorridorOptions::symmetric(6_000.0).unwrap();
+    /// assert_eq!(o.width_left_m, o.width_right_m);
+    /// ```
+    pub fn symmetric(width_m: f64) -> Result<CorridorOptions, CorridorError> {
+        CorridorOptions::new(width_m, width_m)
+    }
+
+    /// Sets the caps.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Cap, CorridorOptions};
+    /// let o = CorridorOptions::symmetric(100.0).unwrap().cap(Cap::Round);
+    /// assert_eq!(o.cap, Cap::Round);
+    /// ```
+    pub fn cap(mut self, cap: Cap) -> CorridorOptions {
+        self.cap = cap;
+        self
+    }
+
+    /// Sets the tolerance in metres.
+    ///
+    /// # Errors
+    /// [`CorridorError::BadTolerance`] unless it is a positive finite number.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::CorridorOptions;
+    /// let o = CorridorOptions::symmetric(100.0).unwrap().tolerance_m(0.1).unwrap();
+    /// assert_eq!(o.tolerance_m, 0.1);
+    /// assert!(CorridorOptions::symmetric(100.0).unwrap().tolerance_m(0.0).is_err());
+    /// ```
+    pub fn tolerance_m(mut self, tolerance_m: f64) -> Result<CorridorOptions, CorridorError> {
+        if !tolerance_m.is_finite() || tolerance_m <= 0.0 {
+            return Err(CorridorError::BadTolerance { tolerance_m });
+        }
+        self.tolerance_m = tolerance_m;
+        Ok(self)
+    }
+
+    /// The width of one side, metres.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{CorridorOptions, Side};
+    /// let o = CorridorOptions::new(4_000.0, 6_000.0).unwrap();
+    /// assert_eq!(o.width_m(Side::Left), 4_000.0);
+    /// ```
+    pub fn width_m(&self, side: Side) -> f64 {
+        match side {
+            Side::Left => self.width_left_m,
+            Side::Right => self.width_right_m,
+        }
+    }
+}
+
+/// A corridor: the polygon along a road and its left and right halves.
+///
+/// Polygons are in `(lon, lat)` degrees with counter-clockwise exteriors and clockwise holes.
+///
+/// # Examples
+/// ```
+/// use corridor::{Corridor, CorridorOptions, Road, Side};
+/// use geo::line_string;
+///
+/// // 10 km of road along the equator, 1 km either side.
+/// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.0898315, y: 0.0)]).unwrap();
+/// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(1_000.0).unwrap());
+/// assert_eq!(corridor.whole().0.len(), 1);
+/// assert!((corridor.area_km2() - 20.0).abs() < 0.01);
+/// assert!((corridor.half_area_km2(Side::Left) - 10.0).abs() < 0.01);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Corridor {
+    road: Road,
+    options: CorridorOptions,
+    names: SideNames,
+    whole: MultiPolygon,
+    left: MultiPolygon,
+    right: MultiPolygon,
+}
+
+impl Corridor {
+    /// Builds the corridor of `road` (the whole road; cut a section first with
+    /// [`Road::section_m`] to build on part of it).
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Cap, Corridor, CorridorOptions, Road};
+    /// use geo::line_string;
+    ///
+    /// let road = Road::new(line_string![(x: 36.0, y: 35.8), (x: 36.1, y: 35.85)]).unwrap();
+    /// let options = CorridorOptions::symmetric(6_000.0).unwrap().cap(Cap::Round);
+    /// let corridor = Corridor::build(&road, &options);
+    /// assert!(corridor.area_km2() > 12.0 * road.length_m() / 1_000.0);
+    /// ```
+    pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
+        let pieces = offset::pieces(road, options);
+        let grid = Grid::covering(pieces.left.iter().chain(&pieces.right));
+        let left = grid.union_rings(&pieces.left);
+        let right = grid.union_rings(&pieces.right);
+        let overlap = grid.boolean(&left, &right, OverlayRule::Intersect);
+        let (left, right) = if overlap.is_empty() {
+            (left, right)
+        } else {
+            split_overlap(road, &grid, left, right, overlap)
+        };
+        let whole = grid.boolean(&left, &right, OverlayRule::Union);
+        Corridor {
+            road: road.clone(),
+            options: *options,
+            names: SideNames::for_road(road),
+            whole: to_multi_polygon(&whole),
+            left: to_multi_polygon(&left),
+            right: to_multi_polygon(&right),
+        }
+    }
+
+    /// The road (section) the corridor was built on.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert_eq!(c.road().length_m(), road.length_m());
+    /// ```
+    pub fn road(&self) -> &Road {
+        &self.road
+    }
+
+    /// The options it was built with.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert_eq!(c.options().width_left_m, 100.0);
+    /// ```
+    pub fn options(&self) -> &CorridorOptions {
+        &self.options
+    }
+
+    /// How the sides are named (`north`/`south` or `left`/`right`).
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road, SideNames};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert_eq!(c.names(), SideNames::LeftNorth);
+    /// ```
+    pub fn names(&self) -> SideNames {
+        self.names
+    }
+
+    /// The whole corridor.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert_eq!(c.whole().0.len(), 1);
+    /// ```
+    pub fn whole(&self) -> &MultiPolygon {
+        &self.whole
+    }
+
+    /// One half.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road, Side};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert_eq!(c.half(Side::Left).0.len(), 1);
+    /// ```
+    pub fn half(&self, side: Side) -> &MultiPolygon {
+        match side {
+            Side::Left => &self.left,
+            Side::Right => &self.right,
+        }
+    }
+
+    /// Length of the road section in metres.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert!((c.length_m() - 1_113.19).abs() < 0.01);
+    /// ```
+    pub fn length_m(&self) -> f64 {
+        self.road.length_m()
+    }
+
+    /// Geodesic area of the whole corridor in km².
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::symmetric(100.0).unwrap());
+    /// assert!((c.area_km2() - 0.2226).abs() < 0.0001);
+    /// ```
+    pub fn area_km2(&self) -> f64 {
+        self.whole.geodesic_area_unsigned() / 1e6
+    }
+
+    /// Geodesic area of one half in km².
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road, Side};
+    /// # use geo::line_string;
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0)]).unwrap();
+    /// let c = Corridor::build(&road, &CorridorOptions::new(100.0, 300.0).unwrap());
+    /// assert!((c.half_area_km2(Side::Right) / c.half_area_km2(Side::Left) - 3.0).abs() < 1e-3);
+    /// ```
+    pub fn half_area_km2(&self, side: Side) -> f64 {
+        self.half(side).geodesic_area_unsigned() / 1e6
+    }
+}
+
+/// Hands each piece where the left strips overlap the right strips to the side of the road
+/// point nearest to a point inside it.
+fn split_overlap(
+    road: &Road,
+    grid: &Grid,
+    left: Shapes,
+    right: Shapes,
+    overlap: Shapes,
+) -> (Shapes, Shapes) {
+    let mut to_left: Shapes = Vec::new();
+    let mut to_right: Shapes = Vec::new();
+    for shape in overlap {
+        let poly = to_multi_polygon(&vec![shape.clone()]);
+        let side = poly
+            .interior_point()
+            .and_then(|p| road.locate(p.0).ok())
+            .map(|at| at.side)
+            .unwrap_or(Side::Left);
+        match side {
+            Side::Left => to_left.push(shape),
+            Side::Right => to_right.push(shape),
+        }
+    }
+    // Take the right side's share away from the left, and the left's from the right.
+    let left = grid.boolean(&left, &to_right, OverlayRule::Difference);
+    let right = grid.boolean(&right, &to_left, OverlayRule::Difference);
+    (left, right)
+}

@@ -1,0 +1,327 @@
+//! The pieces whose union is the corridor: for each geodesic segment and side, the strip between
+//! the segment and its geodesic offset; for each convex corner, the wedge of the disc around the
+//! corner vertex; for round caps, the quarter discs at the ends.
+//!
+//! Every vertex is placed exactly (GeographicLib's direct problem) at the width from the road.
+//! Between vertices the edges are straight in longitude/latitude, as GeoJSON draws them, and
+//! curves are cut into edges adaptively until the middle of every edge lies within a fraction
+//! of the tolerance of the true curve. Union then resolves where pieces overlap.
+
+use geo::Coord;
+
+use super::{Cap, CorridorOptions};
+use crate::Road;
+use crate::geodesic;
+
+/// Share of the tolerance allowed for the gap between an edge's middle and the true curve.
+/// The rest is margin for the curve's bulge away from the middle, which is second order.
+const SAG_SHARE: f64 = 0.4;
+
+/// Deepest halving of one curve; 2^30 pieces is far beyond any real need.
+const MAX_DEPTH: u32 = 30;
+
+/// Smallest Earth radius of curvature used in bounds, metres.
+const MIN_RADIUS_M: f64 = 6_335_000.0;
+
+/// The pieces for both sides, each a closed ring (first point not repeated) that runs
+/// counter-clockwise in longitude/latitude.
+#[derive(Debug, Default)]
+pub(crate) struct Pieces {
+    pub left: Vec<Vec<[f64; 2]>>,
+    pub right: Vec<Vec<[f64; 2]>>,
+}
+
+fn xy(c: Coord) -> [f64; 2] {
+    [c.x, c.y]
+}
+
+fn mid(a: Coord, b: Coord) -> Coord {
+    Coord {
+        x: 0.5 * (a.x + b.x),
+        y: 0.5 * (a.y + b.y),
+    }
+}
+
+/// A sample along one segment: the road point and the offset points either side.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    along_m: f64,
+    road: Coord,
+    left: Coord,
+    right: Coord,
+}
+
+struct Sampler<'a> {
+    start: Coord,
+    azimuth_start_deg: f64,
+    options: &'a CorridorOptions,
+    max_sag_m: f64,
+}
+
+impl Sampler<'_> {
+    fn sample(&self, along_m: f64, at: Option<(Coord, f64)>) -> Sample {
+        let (road, azimuth) =
+            at.unwrap_or_else(|| geodesic::direct(self.start, self.azimuth_start_deg, along_m));
+        Sample {
+            along_m,
+            road,
+            left: geodesic::direct(road, azimuth - 90.0, self.options.width_left_m).0,
+            right: geodesic::direct(road, azimuth + 90.0, self.options.width_right_m).0,
+        }
+    }
+
+    /// Halves `[a, b]` until the middle of each chord (road, left and right) lies within the
+    /// allowed sag of the true curve, appending the samples after `a` up to and including `b`.
+    fn refine(&self, a: Sample, b: Sample, depth: u32, out: &mut Vec<Sample>) {
+        if depth < MAX_DEPTH {
+            let m = self.sample(0.5 * (a.along_m + b.along_m), None);
+            let sag = geodesic::small_gap_m(mid(a.road, b.road), m.road)
+                .max(geodesic::small_gap_m(mid(a.left, b.left), m.left))
+                .max(geodesic::small_gap_m(mid(a.right, b.right), m.right));
+            if sag > self.max_sag_m {
+                self.refine(a, m, depth + 1, out);
+                self.refine(m, b, depth + 1, out);
+                return;
+            }
+        }
+        out.push(b);
+    }
+}
+
+/// A conservative bound, in metres, on how far the middle of a chord of length `chord_m` can
+/// be from the curve it cuts, for the curves met here (a geodesic, its offset at up to
+/// `width_m`, drawn straight in longitude/latitude near latitude `max_abs_lat_deg`). The
+/// curvature of a parallel, tan(lat)/R, bounds how a straight lon/lat line bends against a
+/// geodesic; the offset adds about width/R². Doubled for margin.
+fn chord_sag_bound_m(chord_m: f64, width_m: f64, max_abs_lat_deg: f64) -> f64 {
+    if max_abs_lat_deg >= 89.0 {
+        return f64::INFINITY;
+    }
+    let curvature =
+        2.0 * (max_abs_lat_deg.to_radians().tan() + width_m / MIN_RADIUS_M + 0.05) / MIN_RADIUS_M;
+    chord_m * chord_m * curvature / 8.0
+}
+
+/// Points along the geodesic circle of radius `radius_m` around `centre`, from azimuth
+/// `from_deg` down to `to_deg` (azimuths decreasing, so counter-clockwise on the map), both
+/// ends excluded, with every chord's middle within `max_sag_m` of the circle.
+fn arc(centre: Coord, radius_m: f64, from_deg: f64, to_deg: f64, max_sag_m: f64) -> Vec<Coord> {
+    let sweep = from_deg - to_deg;
+    if sweep <= 1e-12 {
+        return Vec::new();
+    }
+    // Planar sag of a chord spanning angle θ: r(1 - cos(θ/2)); start a little finer and check.
+    let ratio = (1.0 - 0.8 * max_sag_m / radius_m).clamp(-1.0, 1.0);
+    let step = (2.0 * ratio.acos())
+        .clamp(1e-6, 0.5 * std::f64::consts::PI)
+        .to_degrees();
+    let n = (sweep / step).ceil().max(1.0) as usize;
+    let at = |az: f64| geodesic::direct(centre, az, radius_m).0;
+    let mut out = Vec::with_capacity(n);
+    let mut prev = (from_deg, at(from_deg));
+    for k in 1..=n {
+        let az = from_deg - sweep * k as f64 / n as f64;
+        let p = if k == n { at(to_deg) } else { at(az) };
+        refine_arc(&at, prev, (az, p), max_sag_m, 0, &mut out);
+        prev = (az, p);
+    }
+    out.pop(); // the last point is the arc's end, which the caller owns
+    out
+}
+
+fn refine_arc(
+    at: &impl Fn(f64) -> Coord,
+    a: (f64, Coord),
+    b: (f64, Coord),
+    max_sag_m: f64,
+    depth: u32,
+    out: &mut Vec<Coord>,
+) {
+    if depth < MAX_DEPTH {
+        let az = 0.5 * (a.0 + b.0);
+        let m = at(az);
+        if geodesic::small_gap_m(mid(a.1, b.1), m) > max_sag_m {
+            refine_arc(at, a, (az, m), max_sag_m, depth + 1, out);
+            refine_arc(at, (az, m), b, max_sag_m, depth + 1, out);
+            return;
+        }
+    }
+    out.push(b.1);
+}
+
+/// A wedge of the disc around `centre`: centre, `first`, the arc between, `last`.
+fn wedge(
+    centre: Coord,
+    radius_m: f64,
+    (from_deg, first): (f64, Coord),
+    (to_deg, last): (f64, Coord),
+    max_sag_m: f64,
+) -> Vec<[f64; 2]> {
+    let mut ring = vec![xy(centre), xy(first)];
+    ring.extend(
+        arc(centre, radius_m, from_deg, to_deg, max_sag_m)
+            .into_iter()
+            .map(xy),
+    );
+    ring.push(xy(last));
+    ring
+}
+
+/// Builds every piece of the corridor of `road`.
+pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
+    let max_sag_m = SAG_SHARE * options.tolerance_m;
+    let (wl, wr) = (options.width_left_m, options.width_right_m);
+    let coords = road.coords();
+    let segments = road.segments();
+    let mut out = Pieces::default();
+    // Offset points at the ends of the previous segment, for the corner wedges.
+    let mut prev_end: Option<Sample> = None;
+    let mut prev_azimuth_end = 0.0;
+    let mut samples = Vec::new();
+    let lat_pad_deg = wl.max(wr) / 100_000.0;
+
+    for (i, seg) in segments.iter().enumerate() {
+        let a = coords[i];
+        let b = coords[i + 1];
+        let sampler = Sampler {
+            start: a,
+            azimuth_start_deg: seg.azimuth_start_deg,
+            options,
+            max_sag_m,
+        };
+        let first = sampler.sample(0.0, Some((a, seg.azimuth_start_deg)));
+        let last = sampler.sample(seg.length_m, Some((b, seg.azimuth_end_deg)));
+        samples.clear();
+        samples.push(first);
+        let max_lat = a.y.abs().max(b.y.abs()) + lat_pad_deg;
+        // The offset chords can be longer than the segment on the outside of a bend of the
+        // geodesic's own; the 10 % and the width term cover it.
+        let chord_m = 1.1 * seg.length_m * (1.0 + wl.max(wr) / MIN_RADIUS_M);
+        if chord_sag_bound_m(chord_m, wl.max(wr), max_lat) <= max_sag_m {
+            samples.push(last);
+        } else {
+            sampler.refine(first, last, 0, &mut samples);
+        }
+
+        let mut left: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.road)).collect();
+        left.extend(samples.iter().rev().map(|s| xy(s.left)));
+        out.left.push(left);
+        let mut right: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.right)).collect();
+        right.extend(samples.iter().rev().map(|s| xy(s.road)));
+        out.right.push(right);
+
+        match prev_end {
+            None => {
+                if options.cap == Cap::Round {
+                    let az = seg.azimuth_start_deg;
+                    let behind_l = geodesic::direct(a, az - 180.0, wl).0;
+                    let behind_r = geodesic::direct(a, az - 180.0, wr).0;
+                    out.left.push(wedge(
+                        a,
+                        wl,
+                        (az - 90.0, first.left),
+                        (az - 180.0, behind_l),
+                        max_sag_m,
+                    ));
+                    out.right.push(wedge(
+                        a,
+                        wr,
+                        (az - 180.0, behind_r),
+                        (az - 270.0, first.right),
+                        max_sag_m,
+                    ));
+                }
+            }
+            Some(end) => {
+                let az_in = prev_azimuth_end;
+                let az_out = seg.azimuth_start_deg;
+                let turn = geodesic::normalize_deg(az_out - az_in);
+                if turn > 1e-9 {
+                    // Right turn: the left side is the outside of the corner.
+                    let from = az_in - 90.0 + turn;
+                    out.left.push(wedge(
+                        a,
+                        wl,
+                        (from, first.left),
+                        (az_in - 90.0, end.left),
+                        max_sag_m,
+                    ));
+                } else if turn < -1e-9 {
+                    let from = az_in + 90.0;
+                    out.right.push(wedge(
+                        a,
+                        wr,
+                        (from, end.right),
+                        (from + turn, first.right),
+                        max_sag_m,
+                    ));
+                }
+            }
+        }
+        prev_end = Some(last);
+        prev_azimuth_end = seg.azimuth_end_deg;
+    }
+
+    if let (Cap::Round, Some(end)) = (options.cap, prev_end) {
+        let v = end.road;
+        let az = prev_azimuth_end;
+        let ahead_l = geodesic::direct(v, az, wl).0;
+        let ahead_r = geodesic::direct(v, az, wr).0;
+        out.left.push(wedge(
+            v,
+            wl,
+            (az, ahead_l),
+            (az - 90.0, end.left),
+            max_sag_m,
+        ));
+        out.right.push(wedge(
+            v,
+            wr,
+            (az + 90.0, end.right),
+            (az, ahead_r),
+            max_sag_m,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_area(ring: &[[f64; 2]]) -> f64 {
+        let n = ring.len();
+        (0..n)
+            .map(|i| {
+                let (p, q) = (ring[i], ring[(i + 1) % n]);
+                p[0] * q[1] - q[0] * p[1]
+            })
+            .sum::<f64>()
+            * 0.5
+    }
+
+    #[test]
+    fn every_piece_runs_counter_clockwise() {
+        let road = Road::new(geo::line_string![
+            (x: 36.0, y: 35.8), (x: 36.1, y: 35.9), (x: 36.2, y: 35.8), (x: 36.1, y: 35.75)
+        ])
+        .unwrap();
+        for cap in [Cap::Flat, Cap::Round] {
+            let options = CorridorOptions::new(6_000.0, 4_000.0).unwrap().cap(cap);
+            let p = pieces(&road, &options);
+            for ring in p.left.iter().chain(&p.right) {
+                assert!(signed_area(ring) > 0.0, "{ring:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn arcs_respect_the_sag() {
+        let c = Coord { x: 36.0, y: 35.8 };
+        let pts = arc(c, 6_000.0, 90.0, -90.0, 0.2);
+        assert!(pts.len() > 50);
+        for p in &pts {
+            assert!((geodesic::distance_m(c, *p) - 6_000.0).abs() < 1e-6);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Security corridors along roads, exact on the WGS84 ellipsoid.
+//!
+//! The pipeline: a [`Road`] (read from GeoJSON, with linear referencing) → its [`Corridor`]
+//! (the geodesic buffer and its two halves) → GeoJSON layers ([`export`]).
+//!
+//! ```
+//! use corridor::{Cap, Corridor, CorridorOptions, Road, Side};
+//! use geo::line_string;
+//!
+//! // A stretch of road near Saraqib, drawn west to east: longitude, latitude.
+//! let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+//! let options = CorridorOptions::new(6_000.0, 6_000.0).unwrap().cap(Cap::Flat);
+//! let corridor = Corridor::build(&road, &options);
+//! assert_eq!(corridor.names().name(Side::Left), "north");
+//! let zones = corridor::export::zones_geojson(&corridor, "example");
+//! assert_eq!(zones.features.len(), 3); // the corridor and its two halves
+//! ```
+//!
+//! Distances are geodesic (Karney's algorithms, via geographiclib-rs), never degrees and never
+//! a sphere. Coordinates are `(lon, lat)` in degrees, as in geo-types.
+
+#![warn(missing_docs)]
+
+pub mod corridor;
+pub mod export;
+mod geodesic;
+pub mod places;
+pub mod road;
+mod side;
+
+pub use corridor::{Cap, Corridor, CorridorError, CorridorOptions};
+pub use places::{Place, PlaceError, Places};
+pub use road::{Location, Road, RoadError};
+pub use side::{Side, SideNames};
+pub mod control_lines;

@@ -21,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod classify;
 pub mod corridor;
 pub mod export;
 mod geodesic;

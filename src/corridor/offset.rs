@@ -288,6 +288,7 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::line_string;
 
     fn signed_area(ring: &[[f64; 2]]) -> f64 {
         let n = ring.len();
@@ -302,7 +303,7 @@ mod tests {
 
     #[test]
     fn every_piece_runs_counter_clockwise() {
-        let road = Road::new(geo::line_string![
+        let road = Road::new(line_string![
             (x: 36.0, y: 35.8), (x: 36.1, y: 35.9), (x: 36.2, y: 35.8), (x: 36.1, y: 35.75)
         ])
         .unwrap();

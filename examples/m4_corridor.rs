@@ -60,7 +60,7 @@ fn run() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     export::write_geojson(
         &out.join("m4_control_lines.geojson"),
-        &export::control_lines_geojson(&corridor),
+        &export::control_lines_geojson(&corridor, &[]),
     )
     .map_err(|e| e.to_string())?;
 

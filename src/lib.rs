@@ -34,3 +34,4 @@ pub use places::{Place, PlaceError, Places};
 pub use road::{Location, Road, RoadError};
 pub use side::{Side, SideNames};
 pub mod control_lines;
+pub mod patrol;

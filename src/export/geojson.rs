@@ -10,6 +10,8 @@ use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, P
 use serde_json::{Value, json};
 
 use super::{WriteError, write_atomic};
+use crate::control_lines::Gate;
+use crate::patrol::{CheckpointKind, Patrol, rfc3339};
 use crate::{Corridor, Side, control_lines};
 
 /// Decimals kept in output coordinates: 1e-7° is about 1 cm.
@@ -216,20 +218,23 @@ pub fn zones_geojson(corridor: &Corridor, name: &str) -> FeatureCollection {
 }
 
 /// The control-lines layer: the `centerline` (exactly the road section the corridor was built
-/// on) and the `limit` of each half.
+/// on), the `limit` of each half and the `gate`s (see [`control_lines::gate`] and
+/// [`control_lines::patrol_gates`]; pass `&[]` for none).
 ///
 /// # Examples
 /// ```
-/// use corridor::{Corridor, CorridorOptions, Road};
+/// use corridor::{Corridor, CorridorOptions, Road, control_lines};
 /// use geo::line_string;
 ///
 /// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
 /// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
-/// let lines = corridor::export::control_lines_geojson(&corridor);
+/// let gate = control_lines::gate(&corridor, "Trumba", 0.0).unwrap();
+/// let lines = corridor::export::control_lines_geojson(&corridor, &[gate]);
 /// let kinds: Vec<_> = lines.features.iter().map(|f| f.property("kind").unwrap().clone()).collect();
-/// assert_eq!(kinds, ["centerline", "limit", "limit"]);
+/// assert_eq!(kinds, ["centerline", "limit", "limit", "gate"]);
+/// assert_eq!(lines.features[3].property("name").unwrap(), "Trumba");
 /// ```
-pub fn control_lines_geojson(corridor: &Corridor) -> FeatureCollection {
+pub fn control_lines_geojson(corridor: &Corridor, gates: &[Gate]) -> FeatureCollection {
     let names = corridor.names();
     let mut features = vec![line_feature(
         &MultiLineString(vec![corridor.road().to_line_string()]),
@@ -255,6 +260,100 @@ pub fn control_lines_geojson(corridor: &Corridor) -> FeatureCollection {
                 "stroke-width": 2,
             }),
         ));
+    }
+    for g in gates {
+        features.push(line_feature(
+            &MultiLineString(vec![g.line.clone()]),
+            json!({
+                "kind": "gate",
+                "name": g.name,
+                "chainage_km": round_to(g.chainage_km(), 3),
+                "title": format!("gate {} (km {:.2})", g.name, g.chainage_km()),
+                "stroke": "#d62728",
+                "stroke-width": 2,
+            }),
+        ));
+    }
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}
+
+/// Marker colour of a checkpoint: green start, red end, dark blue places, grey posts.
+fn checkpoint_colour(kind: CheckpointKind) -> &'static str {
+    match kind {
+        CheckpointKind::Start => "#2ca02c",
+        CheckpointKind::End => "#d62728",
+        CheckpointKind::Place => "#17365d",
+        CheckpointKind::Kilometre => "#7f7f7f",
+    }
+}
+
+/// The patrol layer for one or more legs (a patrol and its return): per leg, a
+/// `patrol_route` line (`from`, `to`, `length_km`, `start`, `end`, `speed_kmh`, `dwell_min`,
+/// `leg`) and a `checkpoint` point per checkpoint (`name`, `chainage_km`, `eta`, `departure`,
+/// `checkpoint` = start/place/kilometre/end, `leg`). Times are RFC 3339 with the start's offset.
+///
+/// # Examples
+/// ```
+/// use corridor::{Place, Places, Road};
+/// use corridor::patrol::{Patrol, PatrolOptions};
+/// use geo::{coord, line_string};
+///
+/// let road = Road::new(line_string![(x: 36.0, y: 35.8), (x: 36.1, y: 35.8)]).unwrap();
+/// let places = Places::new(vec![
+///     Place::new("A", coord! { x: 36.0, y: 35.8 }), // longitude, latitude
+///     Place::new("B", coord! { x: 36.1, y: 35.8 }),
+/// ]);
+/// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+/// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
+/// let fc = corridor::export::patrol_geojson(&[patrol]);
+/// assert_eq!(fc.features[0].property("kind").unwrap(), "patrol_route");
+/// assert_eq!(fc.features[0].property("start").unwrap(), "2020-03-15T09:00:00+03:00");
+/// assert_eq!(fc.features[1].property("kind").unwrap(), "checkpoint");
+/// assert_eq!(fc.features[2].property("name").unwrap(), "KP 5");
+/// ```
+pub fn patrol_geojson(legs: &[Patrol]) -> FeatureCollection {
+    let mut features = Vec::new();
+    for (leg, patrol) in legs.iter().enumerate() {
+        let options = patrol.options();
+        features.push(line_feature(
+            &MultiLineString(vec![patrol.route().to_line_string()]),
+            json!({
+                "kind": "patrol_route",
+                "from": patrol.from(),
+                "to": patrol.to(),
+                "length_km": round_to(patrol.length_m() / 1000.0, 3),
+                "start": rfc3339(patrol.start()),
+                "end": rfc3339(patrol.end()),
+                "speed_kmh": options.speed_kmh,
+                "dwell_min": options.dwell_min,
+                "checkpoint_every_km": options.checkpoint_every_km,
+                "leg": leg + 1,
+                "title": format!("patrol {} – {}", patrol.from(), patrol.to()),
+                "stroke": if leg == 0 { "#2ca02c" } else { "#9467bd" },
+                "stroke-width": 4,
+            }),
+        ));
+        for c in patrol.checkpoints() {
+            features.push(point_feature(
+                c.position,
+                json!({
+                    "kind": "checkpoint",
+                    "name": c.name,
+                    "chainage_km": round_to(c.chainage_km(), 3),
+                    "eta": rfc3339(c.eta),
+                    "departure": rfc3339(c.departure),
+                    "checkpoint": c.kind.to_string(),
+                    "leg": leg + 1,
+                    "title": format!("{} (km {:.2}, {})", c.name, c.chainage_km(), c.eta.format("%H:%M")),
+                    "marker-color": checkpoint_colour(c.kind),
+                    "marker-size": if c.kind == CheckpointKind::Kilometre { "small" } else { "medium" },
+                }),
+            ));
+        }
     }
     FeatureCollection {
         bbox: None,

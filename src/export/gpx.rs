@@ -1,0 +1,283 @@
+//! GPX 1.1 for GPS units: the patrol as a route (`rte`) and a timed track (`trk`), its
+//! checkpoints as waypoints (`wpt`).
+//!
+//! The XML is written here rather than through a GPX library because GPX 1.1's schema fixes
+//! the order of elements (`metadata`, `wpt`, `rte`, `trk`), which strict readers check. Times
+//! are in UTC (`Z`), as the GPX 1.1 schema asks; the local time with its offset is kept in each
+//! waypoint's description.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use geo::Coord;
+
+use super::{WriteError, write_atomic};
+use crate::patrol::{Patrol, PatrolError, rfc3339};
+
+/// Decimals kept in GPX coordinates: 1e-7° is about 1 cm.
+const GPX_DECIMALS: usize = 7;
+
+/// What can go wrong writing GPX.
+#[derive(Debug, thiserror::Error)]
+pub enum GpxError {
+    /// The schedule could not be computed.
+    #[error(transparent)]
+    Patrol(#[from] PatrolError),
+    /// The file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Escapes text for XML content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even when escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn utc(t: DateTime<FixedOffset>) -> String {
+    t.with_timezone(&Utc)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// `lat="…" lon="…"` with the longitude wrapped into [-180, 180].
+fn lat_lon(c: Coord) -> String {
+    let lon = if (-180.0..=180.0).contains(&c.x) {
+        c.x
+    } else {
+        (c.x + 180.0).rem_euclid(360.0) - 180.0
+    };
+    format!(
+        "lat=\"{:.prec$}\" lon=\"{:.prec$}\"",
+        c.y,
+        lon,
+        prec = GPX_DECIMALS
+    )
+}
+
+/// The title of a leg: `Trumba – Ain al-Hawr`.
+fn leg_title(patrol: &Patrol) -> String {
+    format!("{} – {}", patrol.from(), patrol.to())
+}
+
+/// Waypoint names must be unique for GPS units; a later leg's names say which leg they are on.
+fn waypoint_name(name: &str, leg: usize, legs: usize) -> String {
+    if legs > 1 && leg > 0 {
+        format!("{name} (leg {})", leg + 1)
+    } else {
+        name.to_string()
+    }
+}
+
+/// A patrol (and any further legs, such as its return) as a GPX 1.1 document.
+///
+/// For each leg: a waypoint per checkpoint (name; description with the leg, chainage in km,
+/// local ETA and departure; time = ETA in UTC; type = the checkpoint's kind), a route through
+/// the route's vertices and checkpoints, and a track through the same points timed by the
+/// schedule.
+///
+/// # Errors
+/// [`GpxError::Patrol`] when the schedule leaves the calendar.
+///
+/// # Examples
+/// ```
+/// use corridor::{Place, Places, Road};
+/// use corridor::patrol::{Patrol, PatrolOptions};
+/// use geo::{coord, line_string};
+///
+/// let road = Road::new(line_string![(x: 36.0, y: 35.8), (x: 36.1, y: 35.8)]).unwrap();
+/// let places = Places::new(vec![
+///     Place::new("A & B", coord! { x: 36.0, y: 35.8 }), // longitude, latitude
+///     Place::new("C", coord! { x: 36.1, y: 35.8 }),
+/// ]);
+/// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+/// let patrol = Patrol::plan(&road, &places, "A & B", "C", &options).unwrap();
+/// let xml = corridor::export::patrol_gpx(&[patrol]).unwrap();
+/// assert!(xml.contains(r#"<gpx version="1.1""#));
+/// assert!(xml.contains("<name>A &amp; B</name>"));
+/// assert!(xml.contains("<time>2020-03-15T06:00:00Z</time>"));
+/// ```
+pub fn patrol_gpx(legs: &[Patrol]) -> Result<String, GpxError> {
+    let mut x = String::new();
+    // Writing into a String cannot fail; the results of `writeln!` are ignored for that reason.
+    let _ = writeln!(x, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    let _ = writeln!(
+        x,
+        r#"<gpx version="1.1" creator="corridor {}" xmlns="http://www.topografix.com/GPX/1/1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.topografix.com/GPX/1/1 http://www.topografix.com/GPX/1/1/gpx.xsd">"#,
+        env!("CARGO_PKG_VERSION")
+    );
+    let title = legs
+        .iter()
+        .map(leg_title)
+        .collect::<Vec<_>>()
+        .join(", then ");
+    let _ = writeln!(x, "  <metadata>");
+    let _ = writeln!(x, "    <name>{}</name>", escape(&format!("Patrol {title}")));
+    let _ = writeln!(
+        x,
+        "    <desc>{}</desc>",
+        escape(
+            "Patrol route, checkpoints and schedule. Times in UTC; local times with offset in the waypoint descriptions."
+        )
+    );
+    if let Some(first) = legs.first() {
+        let _ = writeln!(x, "    <time>{}</time>", utc(first.start()));
+    }
+    let _ = writeln!(x, "  </metadata>");
+    for (leg, patrol) in legs.iter().enumerate() {
+        for c in patrol.checkpoints() {
+            let mut desc = format!(
+                "{}: km {:.3}, ETA {}",
+                leg_title(patrol),
+                c.chainage_km(),
+                rfc3339(c.eta)
+            );
+            if c.departure != c.eta {
+                let _ = write!(desc, ", departs {}", rfc3339(c.departure));
+            }
+            let _ = writeln!(x, "  <wpt {}>", lat_lon(c.position));
+            let _ = writeln!(x, "    <time>{}</time>", utc(c.eta));
+            let _ = writeln!(
+                x,
+                "    <name>{}</name>",
+                escape(&waypoint_name(&c.name, leg, legs.len()))
+            );
+            let _ = writeln!(x, "    <desc>{}</desc>", escape(&desc));
+            let _ = writeln!(x, "    <type>{}</type>", c.kind);
+            let _ = writeln!(x, "  </wpt>");
+        }
+    }
+    for (leg, patrol) in legs.iter().enumerate() {
+        let _ = writeln!(x, "  <rte>");
+        let _ = writeln!(x, "    <name>{}</name>", escape(&leg_title(patrol)));
+        let _ = writeln!(
+            x,
+            "    <desc>{}</desc>",
+            escape(&format!(
+                "{:.3} km, {} to {}",
+                patrol.length_m() / 1_000.0,
+                rfc3339(patrol.start()),
+                rfc3339(patrol.end())
+            ))
+        );
+        let _ = writeln!(x, "    <number>{}</number>", leg + 1);
+        for (c, name) in route_points(patrol) {
+            match name {
+                Some(name) => {
+                    let _ = writeln!(
+                        x,
+                        "    <rtept {}><name>{}</name></rtept>",
+                        lat_lon(c),
+                        escape(&waypoint_name(&name, leg, legs.len()))
+                    );
+                }
+                None => {
+                    let _ = writeln!(x, "    <rtept {}/>", lat_lon(c));
+                }
+            }
+        }
+        let _ = writeln!(x, "  </rte>");
+    }
+    for (leg, patrol) in legs.iter().enumerate() {
+        let _ = writeln!(x, "  <trk>");
+        let _ = writeln!(x, "    <name>{}</name>", escape(&leg_title(patrol)));
+        let _ = writeln!(x, "    <number>{}</number>", leg + 1);
+        let _ = writeln!(x, "    <trkseg>");
+        for (c, t) in patrol.timed_track()? {
+            let _ = writeln!(
+                x,
+                "      <trkpt {}><time>{}</time></trkpt>",
+                lat_lon(c),
+                utc(t)
+            );
+        }
+        let _ = writeln!(x, "    </trkseg>");
+        let _ = writeln!(x, "  </trk>");
+    }
+    let _ = writeln!(x, "</gpx>");
+    Ok(x)
+}
+
+/// The route's vertices and checkpoints in route order, checkpoints named; a vertex on a
+/// checkpoint gives way to it.
+fn route_points(patrol: &Patrol) -> Vec<(Coord, Option<String>)> {
+    let route = patrol.route();
+    let mut points: Vec<(f64, Coord, Option<String>)> = route
+        .coords()
+        .iter()
+        .zip(route.vertex_chainages_m())
+        .map(|(c, s)| (*s, *c, None))
+        .collect();
+    points.extend(
+        patrol
+            .checkpoints()
+            .iter()
+            .map(|c| (c.chainage_m, c.position, Some(c.name.clone()))),
+    );
+    // Named first at equal chainage, so that the unnamed vertex is the one dropped.
+    points.sort_by(|p, q| p.0.total_cmp(&q.0).then(q.2.is_some().cmp(&p.2.is_some())));
+    points.dedup_by(|q, p| (q.0 - p.0).abs() < 1e-6 && q.2.is_none());
+    points.into_iter().map(|(_, c, n)| (c, n)).collect()
+}
+
+/// Writes [`patrol_gpx`] to `path` atomically (see [`write_atomic`]).
+///
+/// # Errors
+/// [`GpxError`], naming the file when it cannot be written.
+///
+/// # Examples
+/// ```
+/// # use corridor::{Place, Places, Road};
+/// # use corridor::patrol::{Patrol, PatrolOptions};
+/// # use geo::{coord, line_string};
+/// # let road = Road::new(line_string![(x: 36.0, y: 35.8), (x: 36.1, y: 35.8)]).unwrap();
+/// # let places = Places::new(vec![
+/// #     Place::new("A", coord! { x: 36.0, y: 35.8 }),
+/// #     Place::new("B", coord! { x: 36.1, y: 35.8 }),
+/// # ]);
+/// # let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+/// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("patrol.gpx");
+/// corridor::export::write_gpx(&path, &[patrol]).unwrap();
+/// assert!(std::fs::read_to_string(&path).unwrap().ends_with("</gpx>\n"));
+/// ```
+pub fn write_gpx(path: &Path, legs: &[Patrol]) -> Result<(), GpxError> {
+    let xml = patrol_gpx(legs)?;
+    write_atomic(path, |w| w.write_all(xml.as_bytes()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(
+            escape("Ain \"al\" <Hawr> & 'co'\u{1}"),
+            "Ain &quot;al&quot; &lt;Hawr&gt; &amp; &apos;co&apos; "
+        );
+    }
+
+    #[test]
+    fn wraps_unrolled_longitudes() {
+        assert_eq!(
+            lat_lon(Coord { x: 181.0, y: 1.0 }),
+            r#"lat="1.0000000" lon="-179.0000000""#
+        );
+    }
+}

@@ -1,0 +1,691 @@
+//! The `corridor` binary, driven as a user would: real processes in temporary directories,
+//! checking files, exit codes and the one-line errors on stderr.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+/// A 10 km road near Saraqib drawn west to east (longitude, latitude), with a bend.
+const ROAD: &str = r#"{"type": "Feature", "properties": {"name": "test road"},
+  "geometry": {"type": "LineString", "coordinates": [[36.70, 35.86], [36.75, 35.865], [36.81, 35.86]]}}"#;
+
+const PLACES: &str = r#"{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "West End"}, "geometry": {"type": "Point", "coordinates": [36.701, 35.861]}},
+  {"type": "Feature", "properties": {"name": "East End"}, "geometry": {"type": "Point", "coordinates": [36.809, 35.859]}}]}"#;
+
+/// A temporary working directory with the fixtures written into it.
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("road.geojson"), ROAD).unwrap();
+        std::fs::write(dir.path().join("places.geojson"), PLACES).unwrap();
+        Dir { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap()
+    }
+
+    fn json(&self, name: &str) -> Value {
+        serde_json::from_str(&self.read(name)).unwrap()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    /// Names of the files in a directory, sorted; hidden temporary files included.
+    fn listing(&self, sub: &str) -> Vec<String> {
+        let mut names: Vec<String> = match std::fs::read_dir(self.path(sub)) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        names.sort();
+        names
+    }
+}
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The process failed with this status and said so in exactly one line starting `corridor: `.
+fn assert_one_line_error(o: &Output, status: i32) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(status), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "not one line: {err:?}");
+    assert!(err.starts_with("corridor: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn kinds(fc: &Value) -> Vec<String> {
+    fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+mod build {
+    use super::*;
+
+    #[test]
+    fn writes_every_layer_for_a_small_road() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "2km",
+            "--out",
+            "out",
+            "--start",
+            "2020-03-15T09:00:00+03:00",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            d.listing("out"),
+            [
+                "control_lines.geojson",
+                "patrol.geojson",
+                "patrol.gpx",
+                "zones.geojson"
+            ]
+        );
+        let zones = d.json("out/zones.geojson");
+        assert_eq!(
+            kinds(&zones),
+            ["corridor", "corridor_side", "corridor_side"]
+        );
+        assert_eq!(zones["features"][0]["properties"]["width_north_m"], 2000.0);
+        let lines = d.json("out/control_lines.geojson");
+        assert_eq!(&kinds(&lines)[..3], ["centerline", "limit", "limit"]);
+        let patrol = d.json("out/patrol.geojson");
+        assert_eq!(kinds(&patrol)[0], "patrol_route");
+        assert_eq!(
+            patrol["features"][0]["properties"]["start"],
+            "2020-03-15T09:00:00+03:00"
+        );
+        assert!(d.read("out/patrol.gpx").contains("<gpx"));
+        let summary = stdout(&o);
+        assert!(summary.contains("section"), "{summary}");
+        assert!(summary.contains("north"), "{summary}");
+    }
+
+    #[test]
+    fn m4_from_trumba_to_ain_al_hawr() {
+        let d = Dir::new();
+        let (road, places) = (data("m4.geojson"), data("places.geojson"));
+        let o = d.run(&[
+            "build",
+            "--road",
+            &road,
+            "--places",
+            &places,
+            "--from",
+            "Trumba",
+            "--to",
+            "Ain al-Hawr",
+            "--north",
+            "6km",
+            "--south",
+            "6000",
+            "--start",
+            "2020-03-15T09:00:00+03:00",
+            "--speed",
+            "30km/h",
+            "--out",
+            "m4",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let zones = d.json("m4/zones.geojson");
+        let corridor = &zones["features"][0]["properties"];
+        assert_eq!(corridor["width_north_m"], 6000.0);
+        assert_eq!(corridor["width_south_m"], 6000.0);
+        let length_km = corridor["length_km"].as_f64().unwrap();
+        assert!((40.0..90.0).contains(&length_km), "{length_km}");
+        let patrol = d.json("m4/patrol.geojson");
+        let route = &patrol["features"][0]["properties"];
+        assert_eq!(route["from"], "Trumba");
+        assert_eq!(route["to"], "Ain al-Hawr");
+        let centerline = &d.json("m4/control_lines.geojson")["features"][0]["properties"];
+        assert_eq!(centerline["length_km"], corridor["length_km"]);
+    }
+
+    #[test]
+    fn ends_as_positions_and_chainages() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--from",
+            "36.72,35.87",
+            "--to",
+            "km:8",
+            "--left",
+            "1km",
+            "--right",
+            "500m",
+            "--cap",
+            "round",
+            "--out",
+            "out",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let zones = d.json("out/zones.geojson");
+        let length_km = zones["features"][0]["properties"]["length_km"]
+            .as_f64()
+            .unwrap();
+        // From about km 1.8 to km 8.
+        assert!((length_km - 6.2).abs() < 0.3, "{length_km}");
+        assert_eq!(zones["features"][0]["properties"]["width_south_m"], 500.0);
+    }
+
+    #[test]
+    fn timings_are_one_line_on_stderr() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+            "--timings",
+        ]);
+        assert!(o.status.success());
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for key in ["read_ms=", "build_ms=", "write_ms="] {
+            assert!(err.contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_road_file_is_named() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "nope.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+        ]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains("nope.geojson"), "{err}");
+        assert!(d.listing("out").is_empty());
+    }
+
+    #[test]
+    fn a_bad_width_unit_is_a_usage_error() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6mi",
+            "--out",
+            "out",
+        ]);
+        let err = assert_one_line_error(&o, 2);
+        assert!(err.contains("unknown unit `mi`"), "{err}");
+    }
+
+    #[test]
+    fn widths_are_required_and_exclusive() {
+        let d = Dir::new();
+        let o = d.run(&["build", "--road", "road.geojson", "--out", "out"]);
+        assert_one_line_error(&o, 2);
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "--north",
+            "1km",
+            "--south",
+            "1km",
+            "--out",
+            "out",
+        ]);
+        assert_one_line_error(&o, 2);
+    }
+
+    #[test]
+    fn an_unknown_place_gets_a_suggestion_and_no_output() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--places",
+            "places.geojson",
+            "--from",
+            "West Ent",
+            "--to",
+            "East End",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+        ]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains("places.geojson"), "{err}");
+        assert!(err.contains("did you mean `West End`"), "{err}");
+        assert!(d.listing("out").is_empty());
+    }
+
+    #[test]
+    fn a_place_name_needs_places() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--from",
+            "West End",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+        ]);
+        let err = assert_one_line_error(&o, 2);
+        assert!(err.contains("--places"), "{err}");
+    }
+
+    #[test]
+    fn a_road_that_is_not_a_line_is_bad_data() {
+        let d = Dir::new();
+        d.write(
+            "point.geojson",
+            r#"{"type": "Point", "coordinates": [36.7, 35.8]}"#,
+        );
+        let o = d.run(&[
+            "build",
+            "--road",
+            "point.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+        ]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains("point.geojson: no LineString"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_start_time_leaves_no_file_behind() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+            "--start",
+            "15 March 2020",
+        ]);
+        let err = assert_one_line_error(&o, 2);
+        assert!(err.contains("RFC 3339"), "{err}");
+        assert!(d.listing("out").is_empty());
+    }
+}
+
+mod classify {
+    use super::*;
+
+    const POINTS: &str = "id,Latitude,LON,note\n\
+        a,35.90,36.75,\"inside, north\"\n\
+        b,35.84,36.75,inside south\n\
+        c,35.50,36.75,far south\n\
+        d,35.86,36.95,beyond the east cap\n";
+
+    fn rows(text: &str) -> Vec<Vec<String>> {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut out = vec![reader.headers().unwrap().iter().map(String::from).collect()];
+        for r in reader.records() {
+            out.push(r.unwrap().iter().map(String::from).collect());
+        }
+        out
+    }
+
+    #[test]
+    fn csv_keeps_every_column_and_adds_four() {
+        let d = Dir::new();
+        d.write("points.csv", POINTS);
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "points.csv",
+            "-o",
+            "out.csv",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let rows = rows(&d.read("out.csv"));
+        assert_eq!(
+            rows[0],
+            [
+                "id",
+                "Latitude",
+                "LON",
+                "note",
+                "inside",
+                "side",
+                "distance_m",
+                "chainage_km"
+            ]
+        );
+        let summary: Vec<(&str, &str, &str)> = rows[1..]
+            .iter()
+            .map(|r| (r[0].as_str(), r[4].as_str(), r[5].as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("a", "true", "north"),
+                ("b", "true", "south"),
+                ("c", "false", "south"),
+                // The last stretch heads a little south of east, so its line extended passes
+                // south of the point.
+                ("d", "false", "north"),
+            ]
+        );
+        assert_eq!(rows[1][3], "inside, north");
+        let distance_m: f64 = rows[1][6].parse().unwrap();
+        assert!((3_000.0..5_000.0).contains(&distance_m), "{distance_m}");
+        assert!(stdout(&o).contains("4 points: 2 inside"), "{}", stdout(&o));
+    }
+
+    #[test]
+    fn csv_goes_to_stdout_without_o() {
+        let d = Dir::new();
+        d.write("points.csv", POINTS);
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "points.csv",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(rows(&stdout(&o)).len(), 5);
+        assert!(stderr(&o).is_empty());
+    }
+
+    #[test]
+    fn named_columns_and_a_section() {
+        let d = Dir::new();
+        d.write("points.csv", "E,N\n36.75,35.90\n");
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--places",
+            "places.geojson",
+            "--from",
+            "East End",
+            "--to",
+            "West End",
+            "--north",
+            "5km",
+            "--south",
+            "1km",
+            "--lon-col",
+            "E",
+            "--lat-col",
+            "N",
+            "points.csv",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let rows = rows(&stdout(&o));
+        // Driven east to west, north is on the right; the point is still north, and inside.
+        assert_eq!(
+            (rows[1][2].as_str(), rows[1][3].as_str()),
+            ("true", "north")
+        );
+    }
+
+    #[test]
+    fn geojson_in_geojson_out() {
+        let d = Dir::new();
+        d.write(
+            "points.geojson",
+            r#"{"type": "FeatureCollection", "features": [
+              {"type": "Feature", "properties": {"name": "post"}, "geometry": {"type": "Point", "coordinates": [36.75, 35.84]}}]}"#,
+        );
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "points.geojson",
+            "-o",
+            "placed.geojson",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let placed = d.json("placed.geojson");
+        let p = &placed["features"][0]["properties"];
+        assert_eq!(p["name"], "post");
+        assert_eq!(p["inside"], true);
+        assert_eq!(p["side"], "south");
+        assert!(p["distance_m"].as_f64().unwrap() > 2_000.0);
+        assert!(p["chainage_km"].as_f64().unwrap() > 4.0);
+    }
+
+    #[test]
+    fn a_bad_number_names_file_and_line_and_leaves_nothing() {
+        let d = Dir::new();
+        d.write(
+            "points.csv",
+            "lon,lat\n36.75,35.90\n36.75,35.91\n36.75,north\n",
+        );
+        d.write("old.csv", "previous result\n");
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "points.csv",
+            "-o",
+            "out.csv",
+        ]);
+        let err = assert_one_line_error(&o, 1);
+        assert_eq!(
+            err.trim_end(),
+            "corridor: points.csv: line 4: `north` in column `lat` is not a number"
+        );
+        // No output and no temporary file; an older file of the same name would stay as it was.
+        assert_eq!(
+            d.listing("."),
+            ["old.csv", "places.geojson", "points.csv", "road.geojson"]
+        );
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "points.csv",
+            "-o",
+            "old.csv",
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(d.read("old.csv"), "previous result\n");
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let d = Dir::new();
+        d.write("points.csv", "east,north\n36.75,35.90\n");
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "points.csv",
+        ]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains("points.csv: no longitude column"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_points_file_is_named() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "6km",
+            "gone.csv",
+        ]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains("gone.csv"), "{err}");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_not_an_error() {
+        let d = Dir::new();
+        let mut points = String::from("lon,lat\n");
+        for k in 0..20_000 {
+            points.push_str(&format!("36.75,{}\n", 35.80 + 1e-5 * k as f64));
+        }
+        d.write("points.csv", &points);
+        let mut child = Command::new(BIN)
+            .args([
+                "classify",
+                "--road",
+                "road.geojson",
+                "--width",
+                "6km",
+                "points.csv",
+            ])
+            .current_dir(d.path("."))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The reading end is dropped here, as `| head -c 100` would.
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{status:?} {err}");
+        assert!(err.is_empty(), "{err}");
+    }
+}
+
+mod info {
+    use super::*;
+
+    #[test]
+    fn tells_kinds_counts_lengths_and_areas() {
+        let d = Dir::new();
+        let o = d.run(&[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = d.run(&["info", "out/zones.geojson"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("FeatureCollection, 3 features"), "{text}");
+        assert!(text.contains("corridor_side"), "{text}");
+        assert!(text.contains("bbox"), "{text}");
+        let o = d.run(&["info", "road.geojson"]);
+        let text = stdout(&o);
+        // The road is about 10 km long.
+        assert!(text.contains(" 9.99"), "{text}");
+    }
+
+    #[test]
+    fn names_a_file_that_is_not_json() {
+        let d = Dir::new();
+        d.write("broken.geojson", "{\"type\": ");
+        let o = d.run(&["info", "broken.geojson"]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains("broken.geojson: not valid JSON"), "{err}");
+    }
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for command in ["build", "classify", "info"] {
+        let o = Command::new(BIN)
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let text = stdout(&o);
+        assert!(text.contains("Examples:"), "{command}: {text}");
+        assert!(
+            text.contains(&format!("corridor {command}")),
+            "{command}: {text}"
+        );
+    }
+}

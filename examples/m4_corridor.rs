@@ -2,15 +2,29 @@
 //! south of the M4, on the section of the joint patrols from Trumba (2 km west of Saraqib) to
 //! Ain al-Hawr.
 //!
+//! Also the joint patrol from Trumba to Ain al-Hawr and back, with its checkpoints, gates and
+//! GPX. The schedule (15 March 2020, 09:00 local time, UTC+03:00, 40 km/h, 10 min at each
+//! place) is illustrative: the protocol gives the date and the two ends, not the times.
+//!
 //! Run with `cargo run --release --example m4_corridor`; it reads `data/` and writes `out/`.
 
 use std::path::Path;
 use std::time::Instant;
 
-use corridor::{Cap, Corridor, CorridorOptions, Places, Road, Side, export};
+use corridor::patrol::{Patrol, PatrolOptions};
+use corridor::{Cap, Corridor, CorridorOptions, Places, Road, Side, control_lines, export};
 
 /// A place farther than this from the road cannot stand for a point on it.
 const MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
+
+/// An illustrative start for the first joint patrol: the protocol gives only the date.
+const PATROL_START: &str = "2020-03-15T09:00:00+03:00";
+/// Illustrative convoy speed, km/h.
+const PATROL_SPEED_KMH: f64 = 40.0;
+/// Illustrative stop at each place on the way, minutes.
+const PATROL_DWELL_MIN: f64 = 10.0;
+/// Illustrative turnaround at Ain al-Hawr before the return leg, minutes.
+const PATROL_TURNAROUND_MIN: f64 = 30.0;
 
 fn main() {
     if let Err(e) = run() {
@@ -58,11 +72,31 @@ fn run() -> Result<(), String> {
         &export::zones_geojson(&corridor, name),
     )
     .map_err(|e| e.to_string())?;
+
+    // The patrol runs east to west, against the road's drawing.
+    let patrol_options = PatrolOptions::from_rfc3339(PATROL_START)
+        .and_then(|o| o.speed_kmh(PATROL_SPEED_KMH))
+        .and_then(|o| o.dwell_min(PATROL_DWELL_MIN))
+        .and_then(|o| o.max_place_distance_m(MAX_PLACE_DISTANCE_M))
+        .map_err(|e| e.to_string())?;
+    let patrol = Patrol::plan(&road, &places, "Trumba", "Ain al-Hawr", &patrol_options)
+        .map_err(|e| format!("{}: {e}", places_path.display()))?;
+    let back = patrol
+        .return_leg(PATROL_TURNAROUND_MIN)
+        .map_err(|e| e.to_string())?;
+    let legs = [patrol, back];
+    let gates = control_lines::patrol_gates(&corridor, &legs[0]).map_err(|e| e.to_string())?;
     export::write_geojson(
         &out.join("m4_control_lines.geojson"),
-        &export::control_lines_geojson(&corridor, &[]),
+        &export::control_lines_geojson(&corridor, &gates),
     )
     .map_err(|e| e.to_string())?;
+    export::write_geojson(
+        &out.join("m4_patrol.geojson"),
+        &export::patrol_geojson(&legs),
+    )
+    .map_err(|e| e.to_string())?;
+    export::write_gpx(&out.join("m4_patrol.gpx"), &legs).map_err(|e| e.to_string())?;
 
     let names = corridor.names();
     println!("M4 corridor, Ain al-Hawr – Trumba, 6 km north and 6 km south, flat caps");
@@ -90,8 +124,33 @@ fn run() -> Result<(), String> {
             .map(|p| p.exterior().0.len())
             .sum::<usize>()
     );
+    println!("  built in {build_ms:.1} ms");
+    for leg in &legs {
+        println!();
+        println!(
+            "Patrol {} – {}: {:.2} km, {} to {} (illustrative schedule: {PATROL_SPEED_KMH} km/h, \
+             {PATROL_DWELL_MIN} min at each place)",
+            leg.from(),
+            leg.to(),
+            leg.length_m() / 1000.0,
+            leg.start().format("%H:%M"),
+            leg.end().format("%H:%M"),
+        );
+        for line in leg.schedule_table().lines() {
+            println!("  {line}");
+        }
+    }
+    println!();
     println!(
-        "  built in {build_ms:.1} ms; wrote out/m4_zones.geojson, out/m4_control_lines.geojson"
+        "  gates: {}",
+        gates
+            .iter()
+            .map(|g| format!("{} (km {:.2})", g.name, g.chainage_km()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx"
     );
     Ok(())
 }

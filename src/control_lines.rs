@@ -630,10 +630,10 @@ fn find_road_crossings(road: &Road, ls: &LineString) -> Vec<(Coord, f64)> {
             if let ((t0, Some(a0)), (t1, Some(a1))) = (prev, here) {
                 if a0.offset_m == 0.0 && k == 1 {
                     out.push((a0.nearest, a0.chainage_m));
-                } else if a1.offset_m == 0.0 || (a0.offset_m > 0.0) != (a1.offset_m > 0.0) {
-                    if let Some(found) = bisect(road, l.start, l.end, t0, t1, a0.offset_m) {
-                        out.push(found);
-                    }
+                } else if (a1.offset_m == 0.0 || (a0.offset_m > 0.0) != (a1.offset_m > 0.0))
+                    && let Some(found) = bisect(road, l.start, l.end, t0, t1, a0.offset_m)
+                {
+                    out.push(found);
                 }
             }
             prev = here;

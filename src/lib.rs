@@ -1,7 +1,9 @@
 //! Security corridors along roads, exact on the WGS84 ellipsoid.
 //!
-//! The pipeline: a [`Road`] (read from GeoJSON, with linear referencing) → its [`Corridor`]
-//! (the geodesic buffer and its two halves) → GeoJSON layers ([`export`]).
+//! The pipeline, one module a stage: a [`Road`] (read from GeoJSON, with linear referencing)
+//! and its named [`Places`] → its [`Corridor`] (the geodesic buffer and its two halves) →
+//! [`patrol`] routes and [`control_lines`] → [`classify`] points → [`export`] as GeoJSON and
+//! GPX.
 //!
 //! ```
 //! use corridor::{Cap, Corridor, CorridorOptions, Road, Side};
@@ -21,17 +23,20 @@
 
 #![warn(missing_docs)]
 
-pub mod classify;
-pub mod corridor;
-pub mod export;
+mod corridor;
 mod geodesic;
-pub mod places;
-pub mod road;
 mod side;
 
-pub use corridor::{Cap, Corridor, CorridorError, CorridorOptions};
+pub mod classify;
+pub mod control_lines;
+pub mod export;
+pub mod patrol;
+pub mod places;
+pub mod road;
+
+pub use corridor::{
+    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M,
+};
 pub use places::{Place, PlaceError, Places};
 pub use road::{Location, Road, RoadError};
 pub use side::{Side, SideNames};
-pub mod control_lines;
-pub mod patrol;

@@ -167,6 +167,70 @@ fn wedge(
     ring
 }
 
+/// Makes the two quarter discs of a round cap share their edge along the road's axis exactly.
+///
+/// With unequal widths one quarter's radius along the axis is longer; drawn straight in lon/lat,
+/// the two radii would not be exactly collinear and would leave a sliver reaching to the road's
+/// end. So the shorter radius's end goes into the longer one's edge as a vertex.
+/// `start` tells which cap: at the start the left quarter ends on the axis and the right one
+/// begins there; at the end it is the other way round.
+fn share_axis(
+    left: &mut Vec<[f64; 2]>,
+    right: &mut Vec<[f64; 2]>,
+    (wl, axis_l): (f64, Coord),
+    (wr, axis_r): (f64, Coord),
+    start: bool,
+) {
+    if wl == wr {
+        return;
+    }
+    // Rings are [centre, ...]; the axis vertex is the last one of the ring that ends on the
+    // axis, and the second one of the ring that begins there.
+    let (longer, shorter_end, begins) = match (wl < wr, start) {
+        (true, true) => (right, axis_l, true),
+        (true, false) => (right, axis_l, false),
+        (false, true) => (left, axis_r, false),
+        (false, false) => (left, axis_r, true),
+    };
+    if begins {
+        longer.insert(1, xy(shorter_end));
+    } else {
+        longer.push(xy(shorter_end));
+    }
+}
+
+/// The wedge on the outside of the corner at vertex `v`, between the segment arriving with
+/// azimuth `az_in` (its last sample `end`) and the one leaving with `az_out` (first sample
+/// `first`). The inside of a corner needs nothing: the two strips overlap there.
+fn corner(
+    out: &mut Pieces,
+    v: Coord,
+    (az_in, end): (f64, Sample),
+    (az_out, first): (f64, Sample),
+    options: &CorridorOptions,
+) {
+    let max_sag_m = SAG_SHARE * options.tolerance_m;
+    let turn = geodesic::normalize_deg(az_out - az_in);
+    if turn > 1e-9 {
+        // Right turn: the left side is the outside of the corner.
+        out.left.push(wedge(
+            v,
+            options.width_left_m,
+            (az_in - 90.0 + turn, first.left),
+            (az_in - 90.0, end.left),
+            max_sag_m,
+        ));
+    } else if turn < -1e-9 {
+        out.right.push(wedge(
+            v,
+            options.width_right_m,
+            (az_in + 90.0, end.right),
+            (az_in + 90.0 + turn, first.right),
+            max_sag_m,
+        ));
+    }
+}
+
 /// Builds every piece of the corridor of `road`.
 pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
     let max_sag_m = SAG_SHARE * options.tolerance_m;
@@ -179,6 +243,9 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
     let mut prev_azimuth_end = 0.0;
     let mut samples = Vec::new();
     let lat_pad_deg = wl.max(wr) / 100_000.0;
+    // A road that ends where it starts is a ring: its ends join like any corner, with no caps.
+    let closed = coords.len() > 3 && coords[0] == coords[coords.len() - 1];
+    let mut first_of_road: Option<Sample> = None;
 
     for (i, seg) in segments.iter().enumerate() {
         let a = coords[i];
@@ -212,75 +279,60 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
 
         match prev_end {
             None => {
-                if options.cap == Cap::Round {
+                first_of_road = Some(first);
+                if options.cap == Cap::Round && !closed {
                     let az = seg.azimuth_start_deg;
                     let behind_l = geodesic::direct(a, az - 180.0, wl).0;
                     let behind_r = geodesic::direct(a, az - 180.0, wr).0;
-                    out.left.push(wedge(
+                    let mut left = wedge(
                         a,
                         wl,
                         (az - 90.0, first.left),
                         (az - 180.0, behind_l),
                         max_sag_m,
-                    ));
-                    out.right.push(wedge(
+                    );
+                    let mut right = wedge(
                         a,
                         wr,
                         (az - 180.0, behind_r),
                         (az - 270.0, first.right),
                         max_sag_m,
-                    ));
+                    );
+                    share_axis(&mut left, &mut right, (wl, behind_l), (wr, behind_r), true);
+                    out.left.push(left);
+                    out.right.push(right);
                 }
             }
-            Some(end) => {
-                let az_in = prev_azimuth_end;
-                let az_out = seg.azimuth_start_deg;
-                let turn = geodesic::normalize_deg(az_out - az_in);
-                if turn > 1e-9 {
-                    // Right turn: the left side is the outside of the corner.
-                    let from = az_in - 90.0 + turn;
-                    out.left.push(wedge(
-                        a,
-                        wl,
-                        (from, first.left),
-                        (az_in - 90.0, end.left),
-                        max_sag_m,
-                    ));
-                } else if turn < -1e-9 {
-                    let from = az_in + 90.0;
-                    out.right.push(wedge(
-                        a,
-                        wr,
-                        (from, end.right),
-                        (from + turn, first.right),
-                        max_sag_m,
-                    ));
-                }
-            }
+            Some(end) => corner(
+                &mut out,
+                a,
+                (prev_azimuth_end, end),
+                (seg.azimuth_start_deg, first),
+                options,
+            ),
         }
         prev_end = Some(last);
         prev_azimuth_end = seg.azimuth_end_deg;
     }
 
-    if let (Cap::Round, Some(end)) = (options.cap, prev_end) {
+    if let (true, Some(end), Some(first)) = (closed, prev_end, first_of_road) {
+        corner(
+            &mut out,
+            coords[0],
+            (prev_azimuth_end, end),
+            (segments[0].azimuth_start_deg, first),
+            options,
+        );
+    } else if let (Cap::Round, Some(end)) = (options.cap, prev_end) {
         let v = end.road;
         let az = prev_azimuth_end;
         let ahead_l = geodesic::direct(v, az, wl).0;
         let ahead_r = geodesic::direct(v, az, wr).0;
-        out.left.push(wedge(
-            v,
-            wl,
-            (az, ahead_l),
-            (az - 90.0, end.left),
-            max_sag_m,
-        ));
-        out.right.push(wedge(
-            v,
-            wr,
-            (az + 90.0, end.right),
-            (az, ahead_r),
-            max_sag_m,
-        ));
+        let mut left = wedge(v, wl, (az, ahead_l), (az - 90.0, end.left), max_sag_m);
+        let mut right = wedge(v, wr, (az + 90.0, end.right), (az, ahead_r), max_sag_m);
+        share_axis(&mut left, &mut right, (wl, ahead_l), (wr, ahead_r), false);
+        out.left.push(left);
+        out.right.push(right);
     }
     out
 }

@@ -754,9 +754,10 @@ fn classify_points(args: ClassifyArgs) -> anyhow::Result<()> {
             summary
         }
         PointsFormat::Csv => {
-            let mut csv_options = CsvOptions::default();
-            csv_options.lon_col = args.lon_col.clone();
-            csv_options.lat_col = args.lat_col.clone();
+            let csv_options = CsvOptions {
+                lon_col: args.lon_col.clone(),
+                lat_col: args.lat_col.clone(),
+            };
             let (input, size): (Box<dyn Read>, u64) = if args.points == Path::new("-") {
                 (Box::new(std::io::stdin().lock()), 0)
             } else {

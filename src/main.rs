@@ -65,6 +65,11 @@ enum Command {
     Build(BuildArgs),
     /// Place points (CSV with lon/lat columns, or GeoJSON) against a corridor: inside or not,
     /// side, geodesic distance to the road, chainage.
+    ///
+    /// Adds the columns (or properties) inside, side, distance_m and chainage_km. The nearest
+    /// road point decides the side and the chainage; a point is inside when its geodesic
+    /// distance is at most the width of its side and, with flat caps, it is not beyond either
+    /// end. No polygon is built: the distances are exact, to the centimetre.
     #[command(after_help = CLASSIFY_EXAMPLES)]
     Classify(ClassifyArgs),
     /// Say what a GeoJSON file holds: kinds, counts, bounding box, lengths and areas.
@@ -802,7 +807,9 @@ fn classify_points(args: ClassifyArgs) -> anyhow::Result<()> {
     }
     if output.is_some_and(|p| p != Path::new("-")) {
         let names = classifier.names();
-        println!(
+        // Not println!, which panics on a closed pipe.
+        writeln!(
+            std::io::stdout(),
             "{} points: {} inside ({} {}, {} {}), {} outside",
             summary.points,
             summary.inside,
@@ -811,7 +818,7 @@ fn classify_points(args: ClassifyArgs) -> anyhow::Result<()> {
             summary.inside_right,
             names.name(Side::Right),
             summary.points - summary.inside
-        );
+        )?;
     }
     Ok(())
 }

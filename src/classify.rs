@@ -1277,6 +1277,42 @@ mod tests {
         }
     }
 
+    /// Far from Idlib too: across the antimeridian, and one 2,000 km segment at high latitude,
+    /// where chords bulge and a local plane would fail.
+    #[test]
+    fn nearest_agrees_with_road_locate_across_the_antimeridian_and_on_long_segments() {
+        let roads = [
+            Road::new(
+                line_string![(x: 179.2, y: -17.0), (x: 179.8, y: -16.9), (x: -179.6, y: -16.7)],
+            )
+            .unwrap(),
+            Road::new(line_string![(x: 10.0, y: 60.0), (x: 45.0, y: 62.0)]).unwrap(),
+        ];
+        let mut rng = Rng(99);
+        for road in roads {
+            let nearest = Nearest::new(&road);
+            for _ in 0..500 {
+                let on = road.point_at(rng.range(0.0, road.length_m())).unwrap();
+                let (p, _) = geodesic::direct(on, rng.range(0.0, 360.0), rng.range(0.0, 100_000.0));
+                let p = Coord {
+                    x: geodesic::normalize_deg(p.x),
+                    y: p.y,
+                };
+                let fast = nearest.locate(p);
+                let reference = road.locate(p).unwrap();
+                assert!(
+                    (fast.distance_m - reference.distance_m).abs() < 1e-3,
+                    "{p:?}: {fast:?} vs {reference:?}"
+                );
+                assert!(
+                    (fast.chainage_m - reference.chainage_m).abs() < 1e-3,
+                    "{p:?}: {fast:?} vs {reference:?}"
+                );
+                assert_eq!(fast.side, reference.side, "{p:?}");
+            }
+        }
+    }
+
     mod csv_files {
         use super::*;
 

@@ -697,7 +697,7 @@ fn points_format(path: &Path) -> anyhow::Result<PointsFormat> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         Some("geojson" | "json") => return Ok(PointsFormat::GeoJson),
-        Some("csv" | "tsv" | "txt") => return Ok(PointsFormat::Csv),
+        Some("csv" | "txt") => return Ok(PointsFormat::Csv),
         _ => {}
     }
     let mut head = [0u8; 256];

@@ -62,6 +62,8 @@ pub struct Place {
     pub name: String,
     /// Its position, `(lon, lat)` degrees.
     pub position: Coord,
+    /// Other spellings it is known by (Trumba / Tronba / Tarnabeh).
+    pub aliases: Vec<String>,
 }
 
 impl Place {
@@ -76,6 +78,7 @@ impl Place {
         Place {
             name: name.into(),
             position,
+            aliases: Vec::new(),
         }
     }
 
@@ -98,7 +101,8 @@ impl Place {
     }
 }
 
-/// A gazetteer: places looked up by name, ignoring case, spaces, hyphens and apostrophes.
+/// A gazetteer: places looked up by name or by one of their `aliases`, ignoring case, spaces,
+/// hyphens and apostrophes.
 ///
 /// # Examples
 /// ```
@@ -109,6 +113,10 @@ impl Place {
 ///    "geometry": {"type": "Point", "coordinates": [36.15, 35.75]}}]}"#).unwrap();
 /// assert_eq!(places.get("ain al hawr").unwrap().name, "Ain al-Hawr");
 /// assert!(places.get("Ain al-Haur").is_err());
+///
+/// let data = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/places.geojson")).unwrap();
+/// let m4 = Places::from_geojson_str(&data).unwrap();
+/// assert_eq!(m4.get("Tronba").unwrap().name, "Trumba"); // an alias
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Places {
@@ -151,8 +159,8 @@ impl Places {
         Places { places }
     }
 
-    /// Reads places from GeoJSON: Point features with a `name` property (a bare Point geometry
-    /// has no name and is refused).
+    /// Reads places from GeoJSON: Point features with a `name` property and, optionally, an
+    /// `aliases` array of other spellings (a bare Point geometry has no name and is refused).
     ///
     /// # Errors
     /// [`PlaceError::Json`], [`PlaceError::NotGeoJson`], or [`PlaceError::BadFeature`] for a
@@ -210,7 +218,14 @@ impl Places {
             if !(-180.0..=180.0).contains(&position.x) || !(-90.0..=90.0).contains(&position.y) {
                 return Err(bad("its coordinates are out of range (expected lon, lat)"));
             }
-            places.push(Place::new(name, position));
+            let mut place = Place::new(name, position);
+            if let Some(aliases) = f.property("aliases").and_then(|v| v.as_array()) {
+                place.aliases = aliases
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_string))
+                    .collect();
+            }
+            places.push(place);
         }
         Ok(Places { places })
     }
@@ -230,6 +245,13 @@ impl Places {
     pub fn get(&self, name: &str) -> Result<&Place, PlaceError> {
         let key = fold(name);
         if let Some(p) = self.places.iter().find(|p| fold(&p.name) == key) {
+            return Ok(p);
+        }
+        if let Some(p) = self
+            .places
+            .iter()
+            .find(|p| p.aliases.iter().any(|a| fold(a) == key))
+        {
             return Ok(p);
         }
         let suggestion = self

@@ -355,10 +355,10 @@ fn places_count_only_within_the_distance_limit() {
 #[test]
 fn unknown_or_distant_places_are_clear_errors_naming_them() {
     let (road, places) = m4();
-    let err = Patrol::plan(&road, &places, "Trumba", "Ain al-Hour", &options()).unwrap_err();
+    let err = Patrol::plan(&road, &places, "Trumba", "Ain al-Hwar", &options()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unknown place `Ain al-Hour` (did you mean `Ain al-Hawr`?)"
+        "unknown place `Ain al-Hwar` (did you mean `Ain al-Hawr`?)"
     );
     let err = Patrol::plan(&road, &places, "Atlantis", "Trumba", &options()).unwrap_err();
     assert!(err.to_string().contains("`Atlantis`"), "{err}");

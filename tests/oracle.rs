@@ -74,7 +74,8 @@ fn check_boundary(
         options.cap == Cap::Flat && (n.chainage_m < 1e-3 || n.chainage_m > length - 1e-3)
     };
     let at_end = |n: &Nearest| n.chainage_m < 1e-3 || n.chainage_m > length - 1e-3;
-    let on_road = |n: &Nearest| road_edge && n.distance_m < 0.01;
+    // The halves meet along the road as simplified, within a fifth of the tolerance of it.
+    let on_road = |n: &Nearest| road_edge && n.distance_m < 0.2 * t + 1e-3;
     let mut m = Measured::default();
     for ring in rings(polygons) {
         let coords = &ring.0;

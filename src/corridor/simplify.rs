@@ -1,0 +1,142 @@
+//! Douglas–Peucker simplification of the road before offsetting, within a share of the
+//! tolerance.
+//!
+//! Why this keeps the promise: if every vertex dropped lies within `epsilon` of the kept chord
+//! (and so the road stays inside the `epsilon`-tube round the simplified road, and the other way
+//! round), the two corridors differ by at most `epsilon` everywhere (their Hausdorff distance is
+//! at most the roads'). A dense road (a GPS trace, an OpenStreetMap way with a vertex every few
+//! metres) shrinks by one or two orders of magnitude, and with it the work of the union.
+//!
+//! Distances are measured to the plane through the Earth's centre and the chord's ends, in
+//! Earth-centred coordinates. For chords of at most [`MAX_CHORD_M`] that plane and the geodesic
+//! differ by under 2 mm (see the test); that is taken off `epsilon`.
+
+use geo::Coord;
+
+use crate::geodesic;
+
+/// Longest chord a simplified segment may have, metres.
+pub(crate) const MAX_CHORD_M: f64 = 5_000.0;
+
+/// How far a geodesic of at most [`MAX_CHORD_M`] strays from its chord's plane, metres.
+const PLANE_ERROR_M: f64 = 0.002;
+
+fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+fn norm(a: [f64; 3]) -> f64 {
+    dot(a, a).sqrt()
+}
+
+/// Distance in metres from `p` to the arc from `a` to `b` (all Earth-centred).
+fn distance_to_arc_m(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
+    let n = cross(a, b);
+    let len = norm(n);
+    if len == 0.0 {
+        return norm(sub(p, a));
+    }
+    let n = [n[0] / len, n[1] / len, n[2] / len];
+    let off = dot(p, n);
+    let in_plane = [p[0] - off * n[0], p[1] - off * n[1], p[2] - off * n[2]];
+    // Within the arc when the projection lies between the two ends as seen from the centre.
+    if dot(cross(a, in_plane), n) >= 0.0 && dot(cross(in_plane, b), n) >= 0.0 {
+        off.abs()
+    } else {
+        norm(sub(p, a)).min(norm(sub(p, b)))
+    }
+}
+
+/// The indices of the vertices to keep (always the first two and the last two, so that the
+/// end segments, and the caps cut along them, stay as drawn) so that every vertex dropped lies
+/// within `epsilon_m` of the chord that replaces it.
+pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
+    let n = coords.len();
+    if n <= 2 {
+        return (0..n).collect();
+    }
+    let epsilon_m = epsilon_m - PLANE_ERROR_M;
+    let xyz: Vec<[f64; 3]> = coords.iter().map(|c| geodesic::ecef_m(*c)).collect();
+    let mut keep = vec![false; n];
+    // The end segments stay as drawn: flat caps are cut along their normals.
+    for k in [0, 1, n - 2, n - 1] {
+        keep[k] = true;
+    }
+    let mut stack = vec![(1usize, n - 2)];
+    while let Some((i, j)) = stack.pop() {
+        if j <= i + 1 {
+            continue;
+        }
+        let (a, b) = (xyz[i], xyz[j]);
+        let mut worst = (0.0, i + (j - i) / 2);
+        for (k, p) in xyz.iter().enumerate().take(j).skip(i + 1) {
+            let d = distance_to_arc_m(*p, a, b);
+            if d > worst.0 {
+                worst = (d, k);
+            }
+        }
+        // Long or degenerate chords (a closed road's ends coincide) are always split.
+        let chord = norm(sub(a, b));
+        if worst.0 > epsilon_m || !(1.0..=MAX_CHORD_M).contains(&chord) {
+            keep[worst.1] = true;
+            stack.push((i, worst.1));
+            stack.push((worst.1, j));
+        }
+    }
+    (0..n).filter(|&k| keep[k]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plane_and_geodesic_agree_within_2_mm_over_a_max_chord() {
+        // Geodesics of MAX_CHORD_M in many directions and latitudes: their middles lie in the
+        // plane of the chord to within 2 mm.
+        for lat in [0.0, 35.8, 60.0, 80.0] {
+            for az in [0.0, 30.0, 45.0, 77.0, 90.0, 135.0] {
+                let a = Coord { x: 36.0, y: lat };
+                let (b, _) = geodesic::direct(a, az, MAX_CHORD_M);
+                let (m, _) = geodesic::direct(a, az, MAX_CHORD_M / 2.0);
+                let d = distance_to_arc_m(
+                    geodesic::ecef_m(m),
+                    geodesic::ecef_m(a),
+                    geodesic::ecef_m(b),
+                );
+                assert!(d < PLANE_ERROR_M, "lat {lat} az {az}: {d} m");
+            }
+        }
+    }
+
+    #[test]
+    fn straight_dense_road_collapses_to_its_end_segments() {
+        let a = Coord { x: 36.0, y: 35.8 };
+        let coords: Vec<Coord> = (0..=1000)
+            .map(|k| geodesic::direct(a, 80.0, 5.0 * k as f64).0)
+            .collect();
+        assert_eq!(keep(&coords, 0.1), vec![0, 1, 999, 1000]);
+    }
+
+    #[test]
+    fn keeps_a_corner() {
+        let coords = [
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 0.01, y: 0.0 },
+            Coord { x: 0.01, y: 0.01 },
+        ];
+        assert_eq!(keep(&coords, 0.1), vec![0, 1, 2]);
+    }
+}

@@ -44,7 +44,8 @@ fn run() -> Result<(), String> {
     let places_path = data.join("places.geojson");
     let road = Road::from_geojson_str(&read(&road_path)?)
         .map_err(|e| format!("{}: {e}", road_path.display()))?;
-    let places = Places::from_geojson_str(&read(&places_path)?)
+    let places_text = read(&places_path)?;
+    let places = Places::from_geojson_str(&places_text)
         .map_err(|e| format!("{}: {e}", places_path.display()))?;
 
     // Build on the section in the road's own direction (west to east), so that left is north.
@@ -67,11 +68,8 @@ fn run() -> Result<(), String> {
 
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let name = "M4 security corridor (Additional Protocol, 5 March 2020)";
-    export::write_geojson(
-        &out.join("m4_zones.geojson"),
-        &export::zones_geojson(&corridor, name),
-    )
-    .map_err(|e| e.to_string())?;
+    let zones = export::zones_geojson(&corridor, name);
+    export::write_geojson(&out.join("m4_zones.geojson"), &zones).map_err(|e| e.to_string())?;
 
     // The patrol runs east to west, against the road's drawing.
     let patrol_options = PatrolOptions::from_rfc3339(PATROL_START)
@@ -86,17 +84,23 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let legs = [patrol, back];
     let gates = control_lines::patrol_gates(&corridor, &legs[0]).map_err(|e| e.to_string())?;
-    export::write_geojson(
-        &out.join("m4_control_lines.geojson"),
-        &export::control_lines_geojson(&corridor, &gates),
-    )
-    .map_err(|e| e.to_string())?;
-    export::write_geojson(
-        &out.join("m4_patrol.geojson"),
-        &export::patrol_geojson(&legs),
-    )
-    .map_err(|e| e.to_string())?;
+    let control_lines = export::control_lines_geojson(&corridor, &gates);
+    export::write_geojson(&out.join("m4_control_lines.geojson"), &control_lines)
+        .map_err(|e| e.to_string())?;
+    let patrol_layer = export::patrol_geojson(&legs);
+    export::write_geojson(&out.join("m4_patrol.geojson"), &patrol_layer)
+        .map_err(|e| e.to_string())?;
     export::write_gpx(&out.join("m4_patrol.gpx"), &legs).map_err(|e| e.to_string())?;
+
+    // The map page shows every layer, and the named places for orientation.
+    let places_layer: geojson::FeatureCollection = serde_json::from_str(&places_text)
+        .map_err(|e| format!("{}: {e}", places_path.display()))?;
+    let map = export::MapLayers::new(name)
+        .layer("Zones", &zones)
+        .layer("Control lines", &control_lines)
+        .layer("Patrol", &patrol_layer)
+        .layer("Places", &places_layer);
+    export::write_map_html(&out.join("m4_map.html"), &map).map_err(|e| e.to_string())?;
 
     let names = corridor.names();
     println!("M4 corridor, Ain al-Hawr – Trumba, 6 km north and 6 km south, flat caps");
@@ -150,7 +154,7 @@ fn run() -> Result<(), String> {
             .join(", ")
     );
     println!(
-        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx"
+        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx, out/m4_map.html"
     );
     Ok(())
 }

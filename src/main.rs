@@ -127,8 +127,8 @@ struct BuildArgs {
     /// End caps: cut square at the ends, or half a disc round them.
     #[arg(long, value_name = "flat|round", default_value = "flat", value_parser = parse_cap)]
     cap: Cap,
-    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson and patrol.gpx
-    /// into (created if missing).
+    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson, patrol.gpx and
+    /// map.html into (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Largest error of the boundary.
@@ -578,22 +578,39 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         file_stem(&args.road.road)
     );
     let legs = std::slice::from_ref(&patrol);
+    let zones = export::zones_geojson(&corridor, &name);
+    let lines = export::control_lines_geojson(&corridor, &gates);
+    let patrol_layer = export::patrol_geojson(legs);
+    let places_layer = match &args.road.places {
+        Some(path) => export::layer_from_geojson_str(&read_text(path)?)
+            .with_context(|| format!("{}", path.display()))?,
+        None => geojson::FeatureCollection::default(),
+    };
+    let map = export::MapLayers::new(&name)
+        .layer("Zones", &zones)
+        .layer("Control lines", &lines)
+        .layer("Patrol", &patrol_layer)
+        .layer("Places", &places_layer);
     let outputs = [
         Output {
             name: "zones.geojson",
-            bytes: geojson_bytes(&export::zones_geojson(&corridor, &name))?,
+            bytes: geojson_bytes(&zones)?,
         },
         Output {
             name: "control_lines.geojson",
-            bytes: geojson_bytes(&export::control_lines_geojson(&corridor, &gates))?,
+            bytes: geojson_bytes(&lines)?,
         },
         Output {
             name: "patrol.geojson",
-            bytes: geojson_bytes(&export::patrol_geojson(legs))?,
+            bytes: geojson_bytes(&patrol_layer)?,
         },
         Output {
             name: "patrol.gpx",
             bytes: export::patrol_gpx(legs).context("patrol.gpx")?.into_bytes(),
+        },
+        Output {
+            name: "map.html",
+            bytes: export::map_html(&map).into_bytes(),
         },
     ];
     let t2 = Instant::now();

@@ -126,6 +126,7 @@ mod build {
             d.listing("out"),
             [
                 "control_lines.geojson",
+                "map.html",
                 "patrol.geojson",
                 "patrol.gpx",
                 "zones.geojson"

@@ -1,8 +1,10 @@
-//! Export formats: RFC 7946 GeoJSON layers and GPX 1.1, written atomically.
+//! Export formats: RFC 7946 GeoJSON layers, GPX 1.1 and an offline HTML map page, written
+//! atomically.
 
 mod atomic;
 mod geojson;
 mod gpx;
+mod map;
 
 pub use atomic::{WriteError, write_atomic};
 pub use geojson::{
@@ -10,3 +12,6 @@ pub use geojson::{
     write_geojson, zones_geojson,
 };
 pub use gpx::{GpxError, patrol_gpx, write_gpx};
+pub use map::{
+    LayerError, LegendEntry, MapLayers, Symbol, layer_from_geojson_str, map_html, write_map_html,
+};

@@ -1,0 +1,171 @@
+//! The map page, opened as a user would: `corridor build` writes it, and headless Chromium
+//! (where `/usr/bin/chromium` exists; the tests say so and pass where it does not) loads it
+//! with the network off and must draw every layer without a script error.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
+fn feature_count(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    value["features"].as_array().unwrap().len()
+}
+
+/// Runs `corridor build` on the M4 with its places and returns the output directory.
+fn build_m4() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(BIN)
+        .args(["build", "--road"])
+        .arg(data("m4.geojson"))
+        .arg("--places")
+        .arg(data("places.geojson"))
+        .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
+        .args(["--start", "2020-03-15T09:00:00+03:00", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
+}
+
+/// The DOM after the page's scripts ran, or `None` (with a note) where Chromium is missing.
+fn render(page: &Path) -> Option<String> {
+    if !Path::new(CHROMIUM).exists() {
+        eprintln!("skipped: {CHROMIUM} is missing (apt-get install chromium)");
+        return None;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Some(String::from_utf8(o.stdout).unwrap())
+}
+
+/// The value of an attribute of the `<body>` tag in a dumped DOM.
+fn body_attribute(dom: &str, name: &str) -> Option<String> {
+    let start = dom.find("<body")?;
+    let end = start + dom[start..].find('>')?;
+    let tag = &dom[start..end];
+    let key = format!("{name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let len = tag[at..].find('"')?;
+    Some(tag[at..at + len].to_string())
+}
+
+#[test]
+fn the_page_is_self_contained() {
+    let dir = build_m4();
+    let page = std::fs::read_to_string(dir.path().join("out/map.html")).unwrap();
+    // Leaflet is inlined, with its licence; nothing is fetched but the optional basemap tiles.
+    assert!(page.contains("Leaflet 1.9.4"));
+    assert!(page.contains("Copyright (c) 2010-2023, Volodymyr Agafonkin"));
+    assert!(!page.contains("<script src"));
+    assert!(!page.contains("<link"));
+    assert!(!page.contains("unpkg.com") && !page.contains("cdnjs") && !page.contains("jsdelivr"));
+    assert!(page.contains("https://tile.openstreetmap.org/{z}/{x}/{y}.png"));
+    // Every layer is embedded: names from each file are in the page.
+    for needle in [
+        "corridor_side",
+        "patrol_route",
+        "\"gate\"",
+        "Jisr al-Shughur",
+        "Latakia",
+    ] {
+        assert!(page.contains(needle), "{needle} is missing from the page");
+    }
+}
+
+#[test]
+fn chromium_draws_every_layer_without_a_script_error() {
+    let dir = build_m4();
+    let out = dir.path().join("out");
+    let Some(dom) = render(&out.join("map.html")) else {
+        return;
+    };
+    assert_eq!(
+        body_attribute(&dom, "data-script-error"),
+        None,
+        "{dom:.2000}"
+    );
+    assert_eq!(
+        body_attribute(&dom, "data-layers-drawn").as_deref(),
+        Some("4")
+    );
+    let features = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
+        .iter()
+        .map(|f| feature_count(&out.join(f)))
+        .sum::<usize>()
+        + feature_count(&data("places.geojson"));
+    assert_eq!(
+        body_attribute(&dom, "data-features-drawn"),
+        Some(features.to_string())
+    );
+    // Leaflet drew them: one SVG path per feature, the places labelled, a legend, a scale bar.
+    let paths = dom.matches("leaflet-interactive").count();
+    assert!(paths >= features, "{paths} paths for {features} features");
+    assert!(dom.contains("class=\"legend"));
+    assert!(dom.contains("North half (6 km)") && dom.contains("Kilometre post"));
+    assert!(dom.contains("leaflet-control-scale-line"));
+    assert!(dom.contains("place-label") && dom.contains("Ariha"));
+}
+
+#[test]
+fn hostile_properties_stay_text() {
+    use corridor::export::{MapLayers, point_feature, write_map_html};
+
+    let fc = geojson::FeatureCollection {
+        bbox: None,
+        features: vec![point_feature(
+            geo::coord! { x: 36.8, y: 35.86 }, // longitude, latitude
+            serde_json::json!({
+                "kind": "place",
+                "name": "</script><img src=x onerror=alert(1)>",
+                "marker-color": "\"/><script>alert(2)</script>",
+            }),
+        )],
+        foreign_members: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("map.html");
+    write_map_html(&path, &MapLayers::new("<b>title</b>").layer("x", &fc)).unwrap();
+    let Some(dom) = render(&path) else {
+        return;
+    };
+    assert_eq!(body_attribute(&dom, "data-script-error"), None);
+    assert_eq!(
+        body_attribute(&dom, "data-features-drawn").as_deref(),
+        Some("1")
+    );
+    assert!(!dom.contains("<img src=\"x\""));
+    assert!(dom.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+}

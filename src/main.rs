@@ -42,6 +42,12 @@ Examples:
   corridor classify --road road.geojson --north 6km --south 6km posts.geojson -o posts_placed.geojson
   corridor classify --road road.geojson --width 500m --lon-col E --lat-col N log.csv > placed.csv";
 
+const RENDER_EXAMPLES: &str = "\
+Examples:
+  # A picture of what `corridor build` wrote into out/, with the named places
+  corridor render out/ data/places.geojson --out map.svg
+  corridor render out/zones.geojson out/patrol.geojson --out map.png --width 2400";
+
 const INFO_EXAMPLES: &str = "\
 Examples:
   corridor info out/zones.geojson
@@ -75,6 +81,27 @@ enum Command {
     /// Say what a GeoJSON file holds: kinds, counts, bounding box, lengths and areas.
     #[command(after_help = INFO_EXAMPLES)]
     Info(InfoArgs),
+    /// Draw GeoJSON layers as a picture for reports, with legend, scale bar and place labels:
+    /// SVG, or PNG when built with the `png` feature.
+    #[command(after_help = RENDER_EXAMPLES)]
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// GeoJSON layers, the first drawn at the bottom; a directory stands for the
+    /// zones.geojson, control_lines.geojson and patrol.geojson that `build` wrote into it.
+    #[arg(value_name = "LAYERS", required = true)]
+    layers: Vec<PathBuf>,
+    /// The picture to write: FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Width of the picture in pixels (300 to 8000).
+    #[arg(long, value_name = "PIXELS", default_value_t = 1600)]
+    width: u32,
+    /// Title [default: the corridor's name, else the first file's name].
+    #[arg(long)]
+    title: Option<String>,
 }
 
 /// The road, and which part of it.
@@ -307,6 +334,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Classify(args) => classify_points(args),
         Command::Info(args) => info(args),
+        Command::Render(args) => render(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -852,6 +880,51 @@ fn progress_bar(size_bytes: u64) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+fn render(args: RenderArgs) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    for path in &args.layers {
+        if path.is_dir() {
+            let found = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
+                .map(|name| path.join(name))
+                .into_iter()
+                .filter(|p| p.is_file());
+            let before = files.len();
+            files.extend(found);
+            if files.len() == before {
+                bail!(
+                    "{}: no zones.geojson, control_lines.geojson or patrol.geojson in it",
+                    path.display()
+                );
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut layers = Vec::with_capacity(files.len());
+    for path in &files {
+        let layer = export::layer_from_geojson_str(&read_text(path)?)
+            .with_context(|| format!("{}", path.display()))?;
+        layers.push((file_stem(path), layer));
+    }
+    let title = args.title.clone().unwrap_or_else(|| {
+        let corridor = layers.iter().flat_map(|(_, l)| &l.features).find_map(|f| {
+            (f.property("kind")? == "corridor")
+                .then(|| f.property("name")?.as_str().map(String::from))?
+        });
+        corridor
+            .or_else(|| files.first().map(|p| file_stem(p)))
+            .unwrap_or_default()
+    });
+    let map = layers
+        .iter()
+        .fold(export::MapLayers::new(title), |map, (name, layer)| {
+            map.layer(name.as_str(), layer)
+        });
+    export::write_map_picture(&args.out, &map, args.width)?;
+    writeln!(std::io::stdout(), "wrote     {}", args.out.display())?;
+    Ok(())
 }
 
 /// Totals for one kind of feature in `info`.

@@ -169,3 +169,125 @@ fn hostile_properties_stay_text() {
     assert!(!dom.contains("<img src=\"x\""));
     assert!(dom.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
 }
+
+#[test]
+fn render_draws_what_build_wrote() {
+    let dir = build_m4();
+    let out = dir.path().join("out");
+    let svg = dir.path().join("map.svg");
+    let o = Command::new(BIN)
+        .arg("render")
+        .arg(&out)
+        .arg(data("places.geojson"))
+        .arg("--out")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.ends_with("</svg>\n"));
+    // The corridor's name is the title; the legend, scale bar and place labels are there.
+    assert!(
+        text.contains("corridor Trumba – Ain al-Hawr (m4)"),
+        "{text:.400}"
+    );
+    for needle in [
+        "North half (6 km)",
+        "Kilometre post",
+        " km</text>",
+        ">Ariha</text>",
+    ] {
+        assert!(text.contains(needle), "{needle} is missing");
+    }
+    // Every zone, line and point was drawn: a path or circle per feature at least.
+    let features = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
+        .iter()
+        .map(|f| feature_count(&out.join(f)))
+        .sum::<usize>()
+        + feature_count(&data("places.geojson"));
+    let shapes = text.matches("<path d=\"M").count() + text.matches("<circle").count();
+    // Legend symbols are <line>, <rect> or <circle>: at most one circle per entry more.
+    assert!(
+        shapes >= features,
+        "{shapes} shapes for {features} features"
+    );
+}
+
+#[test]
+fn render_names_a_bad_output_and_writes_nothing() {
+    let dir = build_m4();
+    let out = dir.path().join("out");
+    for name in ["map.jpg", "map"] {
+        let o = Command::new(BIN)
+            .arg("render")
+            .arg(out.join("zones.geojson"))
+            .arg("--out")
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.starts_with("corridor: ") && stderr.contains(name),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!dir.path().join(name).exists());
+    }
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type": "Feature", "geometry": {"type": "Point"}}"#,
+    )
+    .unwrap();
+    let o = Command::new(BIN)
+        .args(["render", "--out", "x.svg"])
+        .arg(&bad)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bad.geojson: not GeoJSON"), "{stderr}");
+    assert!(!dir.path().join("x.svg").exists());
+}
+
+#[cfg(not(feature = "png"))]
+#[test]
+fn png_without_the_feature_says_how_to_get_it() {
+    let dir = build_m4();
+    let png = dir.path().join("map.png");
+    let o = Command::new(BIN)
+        .arg("render")
+        .arg(dir.path().join("out"))
+        .arg("--out")
+        .arg(&png)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`png` feature"), "{stderr}");
+    assert!(!png.exists());
+}
+
+#[cfg(feature = "png")]
+#[test]
+fn png_is_a_picture_of_the_svg_size() {
+    let dir = build_m4();
+    let png = dir.path().join("map.png");
+    let o = Command::new(BIN)
+        .arg("render")
+        .arg(dir.path().join("out"))
+        .args(["--width", "800", "--out"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // IHDR: width then height, big-endian, from byte 16.
+    assert_eq!(
+        u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]),
+        800
+    );
+}

@@ -196,6 +196,8 @@ pub enum Symbol {
         stroke: String,
         /// Line width, pixels.
         stroke_width: f64,
+        /// Drawn dashed (a patrol's return leg, over the outward one).
+        dashed: bool,
     },
     /// A point marker.
     Point {
@@ -238,6 +240,9 @@ impl Symbol {
                 Symbol::Line {
                     stroke,
                     stroke_width,
+                    // A return leg runs over the outward one: dashes let both show.
+                    dashed: text("kind") == Some("patrol_route")
+                        && number("leg").is_some_and(|leg| leg > 1.0),
                 }
             }
             _ => Symbol::Area {
@@ -259,7 +264,7 @@ impl Symbol {
 /// use corridor::export::{LegendEntry, Symbol};
 /// let entry = LegendEntry {
 ///     label: "Road (centre line)".into(),
-///     symbol: Symbol::Line { stroke: "#000000".into(), stroke_width: 3.0 },
+///     symbol: Symbol::Line { stroke: "#000000".into(), stroke_width: 3.0, dashed: false },
 /// };
 /// assert_eq!(entry.label, "Road (centre line)");
 /// ```
@@ -379,8 +384,9 @@ fn legend_json(entries: &[LegendEntry]) -> Value {
                 Symbol::Line {
                     stroke,
                     stroke_width,
+                    dashed,
                 } => json!({"label": e.label, "type": "line", "stroke": stroke,
-                    "strokeWidth": stroke_width}),
+                    "strokeWidth": stroke_width, "dashed": dashed}),
                 Symbol::Point { colour, radius } => {
                     json!({"label": e.label, "type": "point", "colour": colour, "radius": radius})
                 }
@@ -500,7 +506,7 @@ const PAGE_SCRIPT: &str = r##"
           e.fillOpacity + "' stroke='" + e.stroke + "' stroke-width='" + Math.min(e.strokeWidth, 3) + "'/>";
       } else if (e.type === "line") {
         svg = "<line x1='2' y1='9' x2='26' y2='9' stroke='" + e.stroke + "' stroke-width='" +
-          Math.min(e.strokeWidth, 5) + "'/>";
+          Math.min(e.strokeWidth, 5) + "'" + (e.dashed ? " stroke-dasharray='6 4'" : "") + "/>";
       } else {
         svg = "<circle cx='14' cy='9' r='" + e.radius + "' fill='" + e.colour +
           "' stroke='#ffffff' stroke-width='1.5'/>";

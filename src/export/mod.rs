@@ -1,10 +1,11 @@
-//! Export formats: RFC 7946 GeoJSON layers, GPX 1.1 and an offline HTML map page, written
-//! atomically.
+//! Export formats: RFC 7946 GeoJSON layers, GPX 1.1, an offline HTML map page and a static
+//! picture (SVG, PNG with the `png` feature), written atomically.
 
 mod atomic;
 mod geojson;
 mod gpx;
 mod map;
+mod svg;
 
 pub use atomic::{WriteError, write_atomic};
 pub use geojson::{
@@ -15,3 +16,6 @@ pub use gpx::{GpxError, patrol_gpx, write_gpx};
 pub use map::{
     LayerError, LegendEntry, MapLayers, Symbol, layer_from_geojson_str, map_html, write_map_html,
 };
+#[cfg(feature = "png")]
+pub use svg::map_png;
+pub use svg::{RenderError, map_svg, write_map_picture};

@@ -4,8 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What went wrong writing an output file.
+///
+/// The message names the file; the I/O error is its `source()`, not repeated in the message,
+/// so that a chain printed whole (`{:#}` in anyhow, as the binary does) says the cause once.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", path.display())]
+#[error("{}: cannot write it", path.display())]
 pub struct WriteError {
     /// The file that could not be written.
     pub path: PathBuf,

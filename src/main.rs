@@ -46,7 +46,10 @@ const RENDER_EXAMPLES: &str = "\
 Examples:
   # A picture of what `corridor build` wrote into out/, with the named places
   corridor render out/ data/places.geojson --out map.svg
-  corridor render out/zones.geojson out/patrol.geojson --out map.png --width 2400";
+  corridor render out/zones.geojson out/patrol.geojson --out map.png --width 2400
+
+  # The README's picture, from the M4 example's outputs (needs --features png)
+  corridor render out/ data/places.geojson --out docs/m4_map.png --width 1400";
 
 const INFO_EXAMPLES: &str = "\
 Examples:
@@ -90,7 +93,8 @@ enum Command {
 #[derive(Debug, Args)]
 struct RenderArgs {
     /// GeoJSON layers, the first drawn at the bottom; a directory stands for the
-    /// zones.geojson, control_lines.geojson and patrol.geojson that `build` wrote into it.
+    /// zones.geojson, control_lines.geojson and patrol.geojson that `build` wrote into it (or
+    /// m4_zones.geojson and so on).
     #[arg(value_name = "LAYERS", required = true)]
     layers: Vec<PathBuf>,
     /// The picture to write: FILE.svg or FILE.png.
@@ -886,12 +890,17 @@ fn render(args: RenderArgs) -> anyhow::Result<()> {
     let mut files = Vec::new();
     for path in &args.layers {
         if path.is_dir() {
-            let found = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
-                .map(|name| path.join(name))
-                .into_iter()
-                .filter(|p| p.is_file());
+            let mut names: Vec<String> = std::fs::read_dir(path)
+                .with_context(|| format!("{}: cannot read it", path.display()))?
+                .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+                .collect();
+            names.sort();
             let before = files.len();
-            files.extend(found);
+            // Also the example's m4_zones.geojson and the like.
+            for suffix in ["zones.geojson", "control_lines.geojson", "patrol.geojson"] {
+                let found = names.iter().filter(|n| n.ends_with(suffix));
+                files.extend(found.map(|n| path.join(n)).filter(|p| p.is_file()));
+            }
             if files.len() == before {
                 bail!(
                     "{}: no zones.geojson, control_lines.geojson or patrol.geojson in it",

@@ -574,10 +574,15 @@ impl Nearest {
         });
         // Left of the direction of travel when the geodesic to the point leaves the road
         // turning left (a point on the road counts as left), as in `Road::locate`.
-        let side = if off_deg.to_radians().sin() > 0.0 {
-            Side::Right
-        } else {
-            Side::Left
+        let side = match corner_turn_deg(&self.spans, i, along_m) {
+            // The nearest point is an inner vertex only for a point in the wedge outside the
+            // turn; that wedge is the outside side's (as the corridor builds it), though past a
+            // 90° turn it reaches across the line of either segment, where the bearing alone
+            // would name the inside side.
+            Some(turn) if distance_m > 0.0 && turn > 1e-9 => Side::Left,
+            Some(turn) if distance_m > 0.0 && turn < -1e-9 => Side::Right,
+            _ if off_deg.to_radians().sin() > 0.0 => Side::Right,
+            _ => Side::Left,
         };
         // At an end vertex the offset is the angle between the way out of the road and the
         // geodesic to the point: more than 90° off the road's direction means beyond the cap.
@@ -592,6 +597,23 @@ impl Nearest {
             side,
             beyond_end,
         }
+    }
+}
+
+/// The turn in degrees (positive to the right) at the inner vertex where span `i` is left at
+/// `along_m`, when that is one of its ends; `None` inside the span or at an end of the road.
+fn corner_turn_deg(spans: &[Span], i: usize, along_m: f64) -> Option<f64> {
+    let span = &spans[i];
+    if along_m >= span.length_m && i + 1 < spans.len() {
+        Some(geodesic::normalize_deg(
+            spans[i + 1].azimuth_start_deg - span.azimuth_end_deg,
+        ))
+    } else if along_m <= 0.0 && i > 0 {
+        Some(geodesic::normalize_deg(
+            span.azimuth_start_deg - spans[i - 1].azimuth_end_deg,
+        ))
+    } else {
+        None
     }
 }
 

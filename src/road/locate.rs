@@ -221,10 +221,24 @@ impl Road {
             return Err(RoadError::BadPoint { lon: p.x, lat: p.y });
         };
         let sin_off = foot.bearing_off_deg.to_radians().sin();
-        let side = if sin_off > 0.0 {
-            Side::Right
-        } else {
-            Side::Left
+        // At an inner vertex the nearest point is the corner only for a point in the wedge
+        // outside the turn, which is the outside side's (as the corridor builds it); past a 90°
+        // turn that wedge reaches across the line of either segment, where the bearing alone
+        // would name the inside side.
+        let turn_deg =
+            if foot.along_m >= self.segments[i].length_m && i + 1 < self.segments.len() {
+                Some(self.segments[i + 1].azimuth_start_deg - self.segments[i].azimuth_end_deg)
+            } else if foot.along_m <= 0.0 && i > 0 {
+                Some(self.segments[i].azimuth_start_deg - self.segments[i - 1].azimuth_end_deg)
+            } else {
+                None
+            }
+            .map(geodesic::normalize_deg);
+        let side = match turn_deg {
+            Some(turn) if foot.distance_m > 0.0 && turn > 1e-9 => Side::Left,
+            Some(turn) if foot.distance_m > 0.0 && turn < -1e-9 => Side::Right,
+            _ if sin_off > 0.0 => Side::Right,
+            _ => Side::Left,
         };
         let offset_m = match side {
             Side::Left => foot.distance_m,

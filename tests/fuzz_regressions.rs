@@ -52,13 +52,12 @@ fn build_corridor_cases_stay_fixed() {
     println!("{n} build_corridor cases");
 }
 
-/// Inputs that find a bug still open in `src/corridor` (see `tests/fuzz_cases/OPEN.md`): a road
-/// that turns back on itself (a 180° turn, or metre-long steps back and forth) gets a sliver
-/// hole of ~0 area in the whole corridor, where the halves fail to meet; its three vertices
-/// are nearly collinear, so its geodesic orientation flips and the corridor's geodesic area
-/// comes out as minus the Earth's (-5.1e14 m²).
+/// Inputs that find bugs still open in `src/corridor` (see `tests/fuzz_cases/OPEN.md`):
+/// zero-width slivers where the two halves meet along a road that turns back on itself or
+/// turns sharply; a sliver hole's orientation flips and the corridor's geodesic area comes out
+/// as minus the Earth's (-5.1e14 m²).
 #[test]
-#[ignore = "open bug in src/corridor: sliver hole where a road turns back on itself (OPEN.md)"]
+#[ignore = "open bug in src/corridor: zero-width slivers along the road (tests/fuzz_cases/OPEN.md)"]
 fn build_corridor_open_cases() {
     let n = replay("build_corridor_open", checks::check_build_corridor);
     println!("{n} open build_corridor cases");
@@ -86,9 +85,9 @@ fn fixed_random_inputs_pass_the_read_road_checks() {
     }
 }
 
-/// As above for the corridor builder; seed 6 (and others) meet the open sliver-hole bug.
+/// As above for the corridor builder; several seeds meet the open sliver bug (OPEN.md).
 #[test]
-#[ignore = "open bug in src/corridor: sliver hole where a road turns back on itself (OPEN.md)"]
+#[ignore = "open bug in src/corridor: zero-width slivers along the road (tests/fuzz_cases/OPEN.md)"]
 fn fixed_random_inputs_pass_the_build_corridor_checks() {
     for seed in 1..=24 {
         checks::check_build_corridor(&random_bytes(seed * 7919, 96));

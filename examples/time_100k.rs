@@ -1,5 +1,6 @@
 //! Times the corridor of the synthetic 100,000-vertex roads of `benches/corridor.rs` once:
-//! `cargo run --release --example time_100k`.
+//! `cargo run --release --example time_100k` (add `crumpled` to include the crumpled road,
+//! which still takes minutes).
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -21,7 +22,9 @@ fn main() {
     }))
     .unwrap();
     let options = CorridorOptions::symmetric(6_000.0).unwrap();
-    for (name, road) in [("smooth 400 km", &smooth), ("crumpled 120 km", &crumpled)] {
+    let with_crumpled = std::env::args().any(|a| a == "crumpled");
+    let roads = [("smooth 400 km", &smooth), ("crumpled 120 km", &crumpled)];
+    for (name, road) in roads.into_iter().take(if with_crumpled { 2 } else { 1 }) {
         let t = Instant::now();
         let c = Corridor::build(road, &options);
         println!(

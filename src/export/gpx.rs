@@ -6,6 +6,7 @@
 //! are in UTC (`Z`), as the GPX 1.1 schema asks; the local time with its offset is kept in each
 //! waypoint's description.
 
+use super::markup::escape;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -27,24 +28,6 @@ pub enum GpxError {
     /// The file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
-}
-
-/// Escapes text for XML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even when escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn utc(t: DateTime<FixedOffset>) -> String {
@@ -264,14 +247,6 @@ pub fn write_gpx(path: &Path, legs: &[Patrol]) -> Result<(), GpxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_control_characters() {
-        assert_eq!(
-            escape("Ain \"al\" <Hawr> & 'co'\u{1}"),
-            "Ain &quot;al&quot; &lt;Hawr&gt; &amp; &apos;co&apos; "
-        );
-    }
 
     #[test]
     fn wraps_unrolled_longitudes() {

@@ -11,6 +11,7 @@
 //! this crate's layers. Colours that are not `#rgb` or `#rrggbb` fall back to the spec's
 //! defaults.
 
+use super::markup::escape;
 use std::path::Path;
 
 use geojson::{Feature, FeatureCollection, GeometryValue};
@@ -335,22 +336,6 @@ fn legend_label(f: &Feature) -> String {
     }
 }
 
-/// Escapes text for HTML content and attribute values.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// JSON that is safe inside a `<script>` element: `<`, `>` and `&` only ever occur inside JSON
 /// strings, where their `\u` escapes mean the same, so no `</script>` can end the element early.
 fn script_json(value: &Value) -> String {
@@ -576,7 +561,7 @@ pub fn map_html(layers: &MapLayers) -> String {
             })
             .collect(),
     );
-    let title = escape_html(layers.title());
+    let title = escape(layers.title());
     let licence = LEAFLET_LICENSE.replace("*/", "* /");
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\

@@ -5,6 +5,7 @@ mod atomic;
 mod geojson;
 mod gpx;
 mod map;
+mod markup;
 mod svg;
 
 pub use atomic::{WriteError, write_atomic};

@@ -11,6 +11,7 @@
 //! labelled. The view fits the features that are not places, which stay as context around
 //! them.
 
+use super::markup::escape;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -198,23 +199,6 @@ fn frame(layers: &MapLayers, width_px: u32, top_px: f64) -> Frame {
     }
 }
 
-/// Escapes text for XML content and attribute values.
-fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// An SVG path's `d` for rings (`closed`) or lines, in pixels.
 fn path_data(frame: &Frame, parts: &[Vec<&Position>], closed: bool) -> String {
     let mut d = String::new();
@@ -345,7 +329,7 @@ fn labels_svg(out: &mut String, frame: &Frame, layers: &MapLayers) {
             let _ = writeln!(
                 out,
                 r##"<text x="{tx:.1}" y="{ty:.1}" text-anchor="{anchor}" font-size="{SIZE}" font-weight="bold" fill="#222222" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
-                escape_xml(&name)
+                escape(&name)
             );
             taken.push(rect);
             done.push(key);
@@ -471,7 +455,7 @@ fn legend_svg(
             r##"<text x="{:.1}" y="{:.1}" font-size="13" fill="#222222">{}</text>"##,
             x + 34.0,
             y + 4.5,
-            escape_xml(&e.label)
+            escape(&e.label)
         );
     }
 }
@@ -511,7 +495,7 @@ pub fn map_svg(layers: &MapLayers, width_px: u32) -> String {
         out,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height:.0}" viewBox="0 0 {width_px} {height:.0}" font-family="{FONT}">"##
     );
-    let _ = writeln!(out, "<title>{}</title>", escape_xml(layers.title()));
+    let _ = writeln!(out, "<title>{}</title>", escape(layers.title()));
     let _ = writeln!(
         out,
         r##"<rect width="100%" height="100%" fill="#ffffff"/>
@@ -519,7 +503,7 @@ pub fn map_svg(layers: &MapLayers, width_px: u32) -> String {
 <defs><clipPath id="map-area"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/></clipPath></defs>
 <rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#f4f3ef" stroke="#999999"/>
 <g clip-path="url(#map-area)">"##,
-        escape_xml(layers.title()),
+        escape(layers.title()),
         frame.x0,
         frame.y0,
         frame.map_w,

@@ -33,7 +33,8 @@ pub fn limit(corridor: &Corridor, side: Side) -> MultiLineString {
     let road = corridor.road();
     let width_m = corridor.options().width_m(side);
     let tolerance_m = corridor.options().tolerance_m;
-    let mut lines = Vec::new();
+    // Each line with the chainage of its first vertex, to order them along the road.
+    let mut lines: Vec<(f64, LineString)> = Vec::new();
     for polygon in &corridor.half(side).0 {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             // The ring is closed; drop the repeated last vertex and walk it cyclically.
@@ -54,7 +55,7 @@ pub fn limit(corridor: &Corridor, side: Side) -> MultiLineString {
             if on_limit.iter().all(Option::is_some) {
                 let mut line: Vec<Coord> = coords.to_vec();
                 line.push(coords[0]);
-                lines.push(LineString(line));
+                lines.push((on_limit[0].unwrap_or(0.0), LineString(line)));
                 continue;
             }
             // Start just after a vertex that is off the limit, so that no run wraps round.
@@ -69,7 +70,7 @@ pub fn limit(corridor: &Corridor, side: Side) -> MultiLineString {
                             if run[0].1 > run[run.len() - 1].1 {
                                 run.reverse();
                             }
-                            lines.push(run.iter().map(|(c, _)| *c).collect());
+                            lines.push((run[0].1, run.iter().map(|(c, _)| *c).collect()));
                         }
                         run.clear();
                     }
@@ -77,15 +78,8 @@ pub fn limit(corridor: &Corridor, side: Side) -> MultiLineString {
             }
         }
     }
-    lines.sort_by(|a, b| {
-        let first = |l: &LineString| {
-            l.0.first()
-                .and_then(|c| road.locate(*c).ok())
-                .map_or(0.0, |at| at.chainage_m)
-        };
-        first(a).total_cmp(&first(b))
-    });
-    MultiLineString(lines)
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    MultiLineString(lines.into_iter().map(|(_, line)| line).collect())
 }
 
 /// What can be wrong with a control line.

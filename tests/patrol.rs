@@ -3,7 +3,10 @@
 //! every metre, then every centimetre, then refined by ternary search, and the data files read with serde_json rather than
 //! through the crate.
 
+mod common;
+
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use common::ecef;
 use corridor::control_lines::{self, Edge};
 use corridor::patrol::{CheckpointKind, Patrol, PatrolError, PatrolOptions};
 use corridor::{Cap, Corridor, CorridorOptions, Place, PlaceError, Places, Road, Side, export};
@@ -24,18 +27,6 @@ struct Oracle {
     vertices: Vec<Coord>,
     azimuths: Vec<f64>,
     chainages: Vec<f64>,
-}
-
-fn ecef(p: Coord) -> [f64; 3] {
-    let (a, f) = (6_378_137.0, 1.0 / 298.257_223_563);
-    let e2 = f * (2.0 - f);
-    let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
-    let n = a / (1.0 - e2 * lat.sin().powi(2)).sqrt();
-    [
-        n * lat.cos() * lon.cos(),
-        n * lat.cos() * lon.sin(),
-        n * (1.0 - e2) * lat.sin(),
-    ]
 }
 
 /// Geodesic distance in metres, (lon, lat) in.

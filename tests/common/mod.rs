@@ -30,7 +30,8 @@ pub struct Nearest {
     pub side: f64,
 }
 
-fn ecef(p: Coord) -> [f64; 3] {
+/// Earth-centred coordinates of a point on WGS84, metres.
+pub fn ecef(p: Coord) -> [f64; 3] {
     let (a, f) = (6_378_137.0, 1.0 / 298.257_223_563);
     let e2 = f * (2.0 - f);
     let (lat, lon) = (p.y.to_radians(), p.x.to_radians());

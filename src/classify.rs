@@ -80,6 +80,15 @@ pub enum ClassifyError {
         /// Latitude found, degrees.
         lat: f64,
     },
+    /// Coordinates on a line of a CSV file that could not be turned into a longitude and
+    /// latitude (see [`classify_csv_with`]).
+    #[error("line {line}: {message}")]
+    BadCoordinates {
+        /// 1-based line of the file.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// The text is not JSON.
     #[error("not valid JSON: {0}")]
     Json(String),
@@ -836,7 +845,66 @@ pub fn classify_csv<R: Read, W: Write>(
     options: &CsvOptions,
     progress: impl FnMut(u64),
 ) -> Result<Summary, ClassifyError> {
-    classify_csv_in_chunks(classifier, input, output, options, progress, CHUNK_RECORDS)
+    classify_csv_in_chunks(
+        classifier,
+        input,
+        output,
+        options,
+        progress,
+        CHUNK_RECORDS,
+        &|c| Ok(c),
+    )
+}
+
+/// Like [`classify_csv`], for points whose columns hold coordinates in another system:
+/// `to_lon_lat` turns each `(x, y)` read into a `(lon, lat)` in degrees, or says why it cannot
+/// (an error becomes [`ClassifyError::BadCoordinates`] naming the line). The output keeps every
+/// column as it was read. It runs on several threads at once; with the `proj` feature, give it
+/// one `corridor::crs::Crs` per thread.
+///
+/// # Errors
+/// Those of [`classify_csv`], and [`ClassifyError::BadCoordinates`].
+///
+/// # Examples
+/// ```
+/// use corridor::classify::{Classifier, CsvOptions, classify_csv_with};
+/// use corridor::{CorridorOptions, Road};
+/// use geo::{coord, line_string};
+///
+/// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.81, y: 35.86)]).unwrap();
+/// let classifier = Classifier::new(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+/// // Kilometres east and north of (36.70°E, 35.86°N), a rough local grid for the example.
+/// let to_lon_lat = |c: geo::Coord| -> Result<geo::Coord, String> {
+///     if c.x < 0.0 { return Err(format!("{} is west of the grid", c.x)); }
+///     Ok(coord! { x: 36.70 + c.x / 90.2, y: 35.86 + c.y / 111.0 })
+/// };
+/// let input = "id,x,y\nA,4.5,4.4\n";
+/// let mut out = Vec::new();
+/// let summary = classify_csv_with(&classifier, input.as_bytes(), &mut out,
+///     &CsvOptions::default(), &to_lon_lat, |_| {}).unwrap();
+/// assert_eq!(summary.inside_left, 1);
+/// assert!(String::from_utf8(out).unwrap().contains("A,4.5,4.4,true,north,"));
+/// let bad = classify_csv_with(&classifier, "x,y\n-1,0\n".as_bytes(), Vec::new(),
+///     &CsvOptions::default(), &to_lon_lat, |_| {});
+/// assert_eq!(bad.unwrap_err().to_string(), "line 2: -1 is west of the grid");
+/// ```
+pub fn classify_csv_with<R: Read, W: Write>(
+    classifier: &Classifier,
+    input: R,
+    output: W,
+    options: &CsvOptions,
+    to_lon_lat: &(dyn Fn(Coord) -> Result<Coord, String> + Sync),
+    progress: impl FnMut(u64),
+) -> Result<Summary, ClassifyError> {
+    classify_csv_in_chunks(
+        classifier,
+        input,
+        output,
+        options,
+        progress,
+        CHUNK_RECORDS,
+        to_lon_lat,
+    )
 }
 
 fn classify_csv_in_chunks<R: Read, W: Write>(
@@ -846,6 +914,7 @@ fn classify_csv_in_chunks<R: Read, W: Write>(
     options: &CsvOptions,
     mut progress: impl FnMut(u64),
     chunk_records: usize,
+    to_lon_lat: &(dyn Fn(Coord) -> Result<Coord, String> + Sync),
 ) -> Result<Summary, ClassifyError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -908,8 +977,8 @@ fn classify_csv_in_chunks<R: Read, W: Write>(
                 let mut summary = Summary::default();
                 let mut fields: [String; 4] = Default::default();
                 for record in records {
-                    let c =
-                        place_record(classifier, record, lon_col, lat_col, &lon_name, &lat_name)?;
+                    let columns = [(lon_col, lon_name.as_str()), (lat_col, lat_name.as_str())];
+                    let c = place_record(classifier, record, columns, to_lon_lat)?;
                     summary.add(&c);
                     added_fields(&c, &mut fields);
                     for field in record.iter() {
@@ -944,20 +1013,18 @@ fn classify_csv_in_chunks<R: Read, W: Write>(
 fn place_record(
     classifier: &Classifier,
     record: &csv::ByteRecord,
-    lon_col: usize,
-    lat_col: usize,
-    lon_name: &str,
-    lat_name: &str,
+    [(lon_col, lon_name), (lat_col, lat_name)]: [(usize, &str); 2],
+    to_lon_lat: &(dyn Fn(Coord) -> Result<Coord, String> + Sync),
 ) -> Result<Classification, ClassifyError> {
     let line = record.position().map_or(0, |p| p.line());
-    let lon = parse_field(record, lon_col, lon_name, line)?;
-    let lat = parse_field(record, lat_col, lat_name, line)?;
-    classifier
-        .classify(Coord { x: lon, y: lat })
-        .map_err(|e| match e {
-            ClassifyError::BadPoint { lon, lat } => ClassifyError::BadPointAt { line, lon, lat },
-            other => other,
-        })
+    let x = parse_field(record, lon_col, lon_name, line)?;
+    let y = parse_field(record, lat_col, lat_name, line)?;
+    let p = to_lon_lat(Coord { x, y })
+        .map_err(|message| ClassifyError::BadCoordinates { line, message })?;
+    classifier.classify(p).map_err(|e| match e {
+        ClassifyError::BadPoint { lon, lat } => ClassifyError::BadPointAt { line, lon, lat },
+        other => other,
+    })
 }
 
 /// An error of the CSV writer: anything but I/O cannot happen when writing byte records.
@@ -1352,6 +1419,7 @@ mod tests {
                 options,
                 |_| {},
                 chunk,
+                &|c| Ok(c),
             )?;
             Ok(String::from_utf8(out).unwrap())
         }

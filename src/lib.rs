@@ -29,6 +29,8 @@ mod side;
 
 pub mod classify;
 pub mod control_lines;
+#[cfg(feature = "proj")]
+pub mod crs;
 pub mod export;
 pub mod patrol;
 pub mod places;

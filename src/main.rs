@@ -15,6 +15,7 @@ use corridor::patrol::{Patrol, PatrolOptions};
 use corridor::{
     Cap, Corridor, CorridorOptions, Place, Places, Road, Side, SideNames, control_lines, export,
 };
+use crs_glue::Crs;
 use geo::Coord;
 use serde_json::Value;
 
@@ -124,6 +125,11 @@ struct RoadArgs {
     /// Where the section ends, as --from [default: the road's end].
     #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
     to: Option<Endpoint>,
+    /// The coordinate reference system of the inputs (road, places, points and X,Y positions),
+    /// any PROJ knows: EPSG:32637, a PROJ string, WKT [default: WGS84 longitude, latitude].
+    /// Needs the `proj` feature.
+    #[arg(long, value_name = "CRS", hide = !cfg!(feature = "proj"))]
+    crs: Option<String>,
 }
 
 /// The widths of the two halves.
@@ -174,6 +180,11 @@ struct BuildArgs {
     /// Average patrol speed (40km/h, 40).
     #[arg(long, value_name = "SPEED", default_value = "40km/h", value_parser = parse_speed_kmh)]
     speed: f64,
+    /// Also write the GeoJSON layers in this projected CRS (an AUTHORITY:CODE such as
+    /// EPSG:32637) into DIR/<authority>_<code>/, with the legacy `crs` member QGIS and GDAL read.
+    /// Needs the `proj` feature.
+    #[arg(long, value_name = "CRS", hide = !cfg!(feature = "proj"))]
+    output_crs: Option<String>,
     /// Print in-process stage times on stderr: read_ms=… build_ms=… write_ms=…
     #[arg(long)]
     timings: bool,
@@ -234,7 +245,7 @@ fn usage(message: impl Into<String>) -> anyhow::Error {
 enum Endpoint {
     /// A place by name, looked up in --places.
     Place(String),
-    /// A `(lon, lat)` position, projected onto the road.
+    /// A `(lon, lat)` position (or `(x, y)` in the --crs), projected onto the road.
     Position(Coord),
     /// Metres along the road.
     Chainage(f64),
@@ -255,14 +266,13 @@ impl std::str::FromStr for Endpoint {
             return Ok(Endpoint::Chainage(km * 1_000.0));
         }
         if let Some((a, b)) = text.split_once(',')
-            && let (Ok(lon), Ok(lat)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>())
+            && let (Ok(x), Ok(y)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>())
         {
-            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                return Err(format!(
-                    "`{s}` is not a position: expected LON,LAT with lon in [-180, 180] and lat in [-90, 90]"
-                ));
+            // The range of a longitude and latitude is checked once the CRS is known.
+            if !x.is_finite() || !y.is_finite() {
+                return Err(format!("`{s}` is not a position: expected LON,LAT"));
             }
-            return Ok(Endpoint::Position(Coord { x: lon, y: lat }));
+            return Ok(Endpoint::Position(Coord { x, y }));
         }
         if text.is_empty() {
             return Err("expected a place name, LON,LAT or km:NUMBER".into());
@@ -405,6 +415,193 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot read it", path.display()))
 }
 
+/// The text of a GeoJSON file, its coordinates transformed from `crs` to WGS84 when one is
+/// given. Text that does not parse is returned as it is, for the library to say what is wrong.
+fn read_geojson_text(path: &Path, crs: Option<&Crs>) -> anyhow::Result<String> {
+    let text = read_text(path)?;
+    let Some(crs) = crs else {
+        return Ok(text);
+    };
+    let Ok(mut geojson) = text.parse::<geojson::GeoJson>() else {
+        return Ok(text);
+    };
+    crs_glue::geojson_to_wgs84(crs, &mut geojson)
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    Ok(geojson.to_string())
+}
+
+/// Places GeoJSON points given in `crs`: they are placed in WGS84, and the output keeps the
+/// input's own coordinates (and its `crs` member), with the added properties.
+fn classify_geojson_in(
+    classifier: &Classifier,
+    crs: &Crs,
+    text: &str,
+) -> anyhow::Result<(geojson::GeoJson, Summary)> {
+    use geojson::GeoJson;
+    let Ok(original) = text.parse::<GeoJson>() else {
+        // Let the library say what is wrong.
+        return Ok(classify::classify_geojson(classifier, text)?);
+    };
+    let mut in_wgs84 = original.clone();
+    crs_glue::geojson_to_wgs84(crs, &mut in_wgs84).map_err(|e| anyhow!(e))?;
+    let (placed, summary) = classify::classify_geojson(classifier, &in_wgs84.to_string())?;
+    let features = |g: GeoJson| match g {
+        GeoJson::FeatureCollection(fc) => fc.features,
+        GeoJson::Feature(f) => vec![f],
+        GeoJson::Geometry(_) => Vec::new(),
+    };
+    let placed = features(placed);
+    let mut out = original;
+    let originals: &mut [geojson::Feature] = match &mut out {
+        GeoJson::FeatureCollection(fc) => &mut fc.features,
+        GeoJson::Feature(f) => std::slice::from_mut(f),
+        GeoJson::Geometry(_) => &mut [],
+    };
+    for (original, placed) in originals.iter_mut().zip(placed) {
+        original.properties = placed.properties;
+    }
+    Ok((out, summary))
+}
+
+/// Coordinate reference systems through the `proj` feature, or, in a build without it, a
+/// stand-in that cannot be made, so that the rest of the binary reads the same in both builds
+/// and `--crs` says how to get it instead of being an unknown argument.
+mod crs_glue {
+    use geo::Coord;
+    use geojson::{FeatureCollection, GeoJson};
+
+    use super::usage;
+
+    #[cfg(feature = "proj")]
+    pub use corridor::crs::Crs;
+
+    /// Without the `proj` feature no CRS can be made: the type has no values.
+    #[cfg(not(feature = "proj"))]
+    pub enum Crs {}
+
+    /// The message for --crs and --output-crs in a build without the feature.
+    #[cfg(not(feature = "proj"))]
+    const NO_PROJ: &str = "built without the proj feature; rebuild with --features proj";
+
+    /// The CRS a flag names, if it was given; an unknown one is a usage error.
+    pub fn open(flag: &str, definition: Option<&str>) -> anyhow::Result<Option<Crs>> {
+        let Some(definition) = definition else {
+            return Ok(None);
+        };
+        #[cfg(feature = "proj")]
+        {
+            Crs::new(definition)
+                .map(Some)
+                .map_err(|e| usage(format!("{flag}: {e}")))
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            let _ = definition;
+            Err(usage(format!("{flag}: {NO_PROJ}")))
+        }
+    }
+
+    pub fn to_wgs84(crs: &Crs, c: Coord) -> Result<Coord, String> {
+        #[cfg(feature = "proj")]
+        {
+            crs.to_wgs84(c).map_err(|e| e.to_string())
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            let _ = c;
+            match *crs {}
+        }
+    }
+
+    pub fn geojson_to_wgs84(crs: &Crs, geojson: &mut GeoJson) -> Result<(), String> {
+        #[cfg(feature = "proj")]
+        {
+            crs.geojson_to_wgs84(geojson).map_err(|e| e.to_string())
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            let _ = geojson;
+            match *crs {}
+        }
+    }
+
+    pub fn geojson_from_wgs84(
+        crs: &Crs,
+        fc: &FeatureCollection,
+    ) -> Result<FeatureCollection, String> {
+        #[cfg(feature = "proj")]
+        {
+            crs.geojson_from_wgs84(fc).map_err(|e| e.to_string())
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            let _ = fc;
+            match *crs {}
+        }
+    }
+
+    /// The directory the layers in `crs` go into: `epsg_32637` for EPSG:32637.
+    pub fn dir_name(crs: &Crs) -> Result<String, String> {
+        #[cfg(feature = "proj")]
+        {
+            let urn = crs
+                .ogc_urn()
+                .ok_or_else(|| corridor::crs::CrsError::NoUrn(crs.definition().into()))
+                .map_err(|e| e.to_string())?;
+            let parts: Vec<String> = urn["urn:ogc:def:crs:".len()..]
+                .split(':')
+                .filter(|part| !part.is_empty())
+                .map(|part| {
+                    part.chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                                c.to_ascii_lowercase()
+                            } else {
+                                '_'
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            Ok(parts.join("_"))
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            match *crs {}
+        }
+    }
+
+    /// `to_wgs84` for code running on several threads (a CRS belongs to one): each thread
+    /// makes its own CRS from the definition the first time.
+    pub fn to_wgs84_on_this_thread(definition: &str, c: Coord) -> Result<Coord, String> {
+        #[cfg(feature = "proj")]
+        {
+            use std::cell::RefCell;
+            thread_local! {
+                static CRS: RefCell<Option<Crs>> = const { RefCell::new(None) };
+            }
+            CRS.with(|cell| {
+                let mut slot = cell.borrow_mut();
+                let stale = slot
+                    .as_ref()
+                    .is_none_or(|crs| crs.definition() != definition.trim());
+                if stale {
+                    *slot = Some(Crs::new(definition).map_err(|e| e.to_string())?);
+                }
+                match slot.as_ref() {
+                    Some(crs) => crs.to_wgs84(c).map_err(|e| e.to_string()),
+                    None => Err("no CRS".into()),
+                }
+            })
+        }
+        #[cfg(not(feature = "proj"))]
+        {
+            let _ = (definition, c);
+            Err(NO_PROJ.into())
+        }
+    }
+}
+
 /// The road, its named places, and the chosen section of the road.
 struct Section {
     road: Road,
@@ -416,12 +613,12 @@ struct Section {
     to_name: String,
 }
 
-fn read_section(args: &RoadArgs) -> anyhow::Result<Section> {
-    let road_text = read_text(&args.road)?;
+fn read_section(args: &RoadArgs, crs: Option<&Crs>) -> anyhow::Result<Section> {
+    let road_text = read_geojson_text(&args.road, crs)?;
     let road =
         Road::from_geojson_str(&road_text).with_context(|| format!("{}", args.road.display()))?;
     let places = match &args.places {
-        Some(path) => Places::from_geojson_str(&read_text(path)?)
+        Some(path) => Places::from_geojson_str(&read_geojson_text(path, crs)?)
             .with_context(|| format!("{}", path.display()))?,
         None => Places::default(),
     };
@@ -442,20 +639,38 @@ fn read_section(args: &RoadArgs) -> anyhow::Result<Section> {
                 }
                 Ok((m.min(road.length_m()), format!("km {}", m / 1_000.0)))
             }
-            Some(Endpoint::Position(p)) => {
+            Some(Endpoint::Position(given)) => {
+                let p = match crs {
+                    Some(crs) => crs_glue::to_wgs84(crs, *given)
+                        .map_err(|e| usage(format!("position {},{}: {e}", given.x, given.y)))?,
+                    None if !(-180.0..=180.0).contains(&given.x)
+                        || !(-90.0..=90.0).contains(&given.y) =>
+                    {
+                        return Err(usage(format!(
+                            "`{},{}` is not a position: expected LON,LAT with lon in [-180, 180] and lat in [-90, 90] (or give --crs)",
+                            given.x, given.y
+                        )));
+                    }
+                    None => *given,
+                };
                 let at = road
-                    .locate(*p)
+                    .locate(p)
                     .with_context(|| format!("{}", args.road.display()))?;
                 if at.distance_m > MAX_PLACE_DISTANCE_M {
                     bail!(
-                        "{}: the point {},{} is {:.0} m from the road (at most {MAX_PLACE_DISTANCE_M:.0} m; positions are LON,LAT)",
+                        "{}: the point {},{} is {:.0} m from the road (at most {MAX_PLACE_DISTANCE_M:.0} m; positions are {})",
                         args.road.display(),
-                        p.x,
-                        p.y,
-                        at.distance_m
+                        given.x,
+                        given.y,
+                        at.distance_m,
+                        if crs.is_some() {
+                            "X,Y in --crs"
+                        } else {
+                            "LON,LAT"
+                        }
                     );
                 }
-                Ok((at.chainage_m, format!("{},{}", p.x, p.y)))
+                Ok((at.chainage_m, format!("{},{}", given.x, given.y)))
             }
             Some(Endpoint::Place(name)) => {
                 let Some(path) = &args.places else {
@@ -540,7 +755,8 @@ fn corridor_options(
 
 /// A file's bytes, made before anything is written so that a failure leaves no output at all.
 struct Output {
-    name: &'static str,
+    /// Relative to the output directory.
+    name: String,
     bytes: Vec<u8>,
 }
 
@@ -593,7 +809,15 @@ fn plan_patrol(s: &Section, args: &BuildArgs) -> anyhow::Result<Patrol> {
 
 fn build(args: BuildArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
-    let s = read_section(&args.road)?;
+    let crs = crs_glue::open("--crs", args.road.crs.as_deref())?;
+    let output_crs = crs_glue::open("--output-crs", args.output_crs.as_deref())?;
+    let output_crs_dir = match &output_crs {
+        Some(crs) => {
+            Some(crs_glue::dir_name(crs).map_err(|e| usage(format!("--output-crs: {e}")))?)
+        }
+        None => None,
+    };
+    let s = read_section(&args.road, crs.as_ref())?;
     let options = corridor_options(&args.widths, args.cap, &s.section)?
         .tolerance_m(args.tolerance)
         .map_err(|e| usage(e.to_string()))?;
@@ -614,7 +838,7 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
     let lines = export::control_lines_geojson(&corridor, &gates);
     let patrol_layer = export::patrol_geojson(legs);
     let places_layer = match &args.road.places {
-        Some(path) => export::layer_from_geojson_str(&read_text(path)?)
+        Some(path) => export::layer_from_geojson_str(&read_geojson_text(path, crs.as_ref())?)
             .with_context(|| format!("{}", path.display()))?,
         None => geojson::FeatureCollection::default(),
     };
@@ -623,35 +847,57 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         .layer("Control lines", &lines)
         .layer("Patrol", &patrol_layer)
         .layer("Places", &places_layer);
-    let outputs = [
+    let mut outputs = vec![
         Output {
-            name: "zones.geojson",
+            name: "zones.geojson".into(),
             bytes: geojson_bytes(&zones)?,
         },
         Output {
-            name: "control_lines.geojson",
+            name: "control_lines.geojson".into(),
             bytes: geojson_bytes(&lines)?,
         },
         Output {
-            name: "patrol.geojson",
+            name: "patrol.geojson".into(),
             bytes: geojson_bytes(&patrol_layer)?,
         },
         Output {
-            name: "patrol.gpx",
+            name: "patrol.gpx".into(),
             bytes: export::patrol_gpx(legs).context("patrol.gpx")?.into_bytes(),
         },
         Output {
-            name: "map.html",
+            name: "map.html".into(),
             bytes: export::map_html(&map).into_bytes(),
         },
     ];
+    if let (Some(crs), Some(dir)) = (&output_crs, &output_crs_dir) {
+        for (name, layer) in [
+            ("zones.geojson", &zones),
+            ("control_lines.geojson", &lines),
+            ("patrol.geojson", &patrol_layer),
+        ] {
+            let projected = crs_glue::geojson_from_wgs84(crs, layer).map_err(|e| {
+                anyhow!(
+                    "--output-crs {}: {name}: {e}",
+                    args.output_crs.as_deref().unwrap_or_default()
+                )
+            })?;
+            outputs.push(Output {
+                name: format!("{dir}/{name}"),
+                bytes: geojson_bytes(&projected)?,
+            });
+        }
+    }
     let t2 = Instant::now();
 
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
+    let mut dirs = vec![args.out.clone()];
+    dirs.extend(output_crs_dir.iter().map(|d| args.out.join(d)));
+    for dir in &dirs {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+    }
     let mut written = Vec::with_capacity(outputs.len());
     for output in &outputs {
-        let path = args.out.join(output.name);
+        let path = args.out.join(&output.name);
         export::write_atomic(&path, |w| w.write_all(&output.bytes))?;
         written.push(path);
     }
@@ -782,7 +1028,8 @@ fn write_output(
 
 fn classify_points(args: ClassifyArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
-    let s = read_section(&args.road)?;
+    let crs = crs_glue::open("--crs", args.road.crs.as_deref())?;
+    let s = read_section(&args.road, crs.as_ref())?;
     let options = corridor_options(&args.widths, args.cap, &s.section)?;
     let classifier = Classifier::new(&s.section, &options);
     let format = points_format(&args.points)?;
@@ -799,8 +1046,12 @@ fn classify_points(args: ClassifyArgs) -> anyhow::Result<()> {
     let summary = match format {
         PointsFormat::GeoJson => {
             let text = read_text(&args.points)?;
-            let (geojson, summary) = classify::classify_geojson(&classifier, &text)
-                .with_context(|| points_name.clone())?;
+            let (geojson, summary) = match &crs {
+                None => classify::classify_geojson(&classifier, &text)
+                    .with_context(|| points_name.clone())?,
+                Some(crs) => classify_geojson_in(&classifier, crs, &text)
+                    .with_context(|| points_name.clone())?,
+            };
             write_output(output, |w| {
                 serde_json::to_writer(&mut *w, &geojson).map_err(std::io::Error::other)?;
                 w.write_all(b"\n")
@@ -822,12 +1073,29 @@ fn classify_points(args: ClassifyArgs) -> anyhow::Result<()> {
             };
             let bar = progress_bar(size);
             let mut summary = Summary::default();
+            let crs_definition = args.road.crs.as_deref().filter(|_| crs.is_some());
+            let to_lon_lat = |c: Coord| match crs_definition {
+                Some(definition) => crs_glue::to_wgs84_on_this_thread(definition, c),
+                None => Ok(c),
+            };
             let written = write_output(output, |w| {
-                match classify::classify_csv(&classifier, input, w, &csv_options, |bytes| {
+                let progress = |bytes| {
                     if let Some(bar) = &bar {
                         bar.set_position(bytes);
                     }
-                }) {
+                };
+                let placed = match crs_definition {
+                    None => classify::classify_csv(&classifier, input, w, &csv_options, progress),
+                    Some(_) => classify::classify_csv_with(
+                        &classifier,
+                        input,
+                        w,
+                        &csv_options,
+                        &to_lon_lat,
+                        progress,
+                    ),
+                };
+                match placed {
                     Ok(s) => {
                         summary = s;
                         Ok(())
@@ -1103,7 +1371,7 @@ mod tests {
             "Ain al-Hawr".parse(),
             Ok(Endpoint::Place("Ain al-Hawr".into()))
         );
-        assert!("35.86,236.8".parse::<Endpoint>().is_err());
+        assert!("35.86,NaN".parse::<Endpoint>().is_err());
         assert!("km:abc".parse::<Endpoint>().is_err());
         assert!("km:-1".parse::<Endpoint>().is_err());
     }

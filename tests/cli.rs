@@ -690,3 +690,59 @@ fn every_command_has_help_with_an_example() {
         );
     }
 }
+
+/// Without the `proj` feature, --crs and --output-crs stay out of --help, and using them says
+/// how to get them instead of clap's "unexpected argument".
+#[cfg(not(feature = "proj"))]
+#[test]
+fn crs_flags_without_the_proj_feature_say_how_to_get_it() {
+    let d = Dir::new();
+    let runs: [&[&str]; 3] = [
+        &[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+            "--crs",
+            "EPSG:32637",
+        ],
+        &[
+            "build",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "--out",
+            "out",
+            "--output-crs",
+            "EPSG:32637",
+        ],
+        &[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--width",
+            "1km",
+            "points.csv",
+            "--crs",
+            "EPSG:32637",
+        ],
+    ];
+    d.write("points.csv", "lon,lat\n36.75,35.9\n");
+    for args in runs {
+        let err = assert_one_line_error(&d.run(args), 2);
+        assert!(
+            err.contains("built without the proj feature; rebuild with --features proj"),
+            "{err}"
+        );
+        assert!(!d.path("out").exists());
+    }
+    let help = stdout(&d.run(&["build", "--help"]));
+    assert!(
+        !help.contains("--crs") && !help.contains("--output-crs"),
+        "{help}"
+    );
+}

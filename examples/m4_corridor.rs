@@ -101,6 +101,8 @@ fn run() -> Result<(), String> {
         .layer("Patrol", &patrol_layer)
         .layer("Places", &places_layer);
     export::write_map_html(&out.join("m4_map.html"), &map).map_err(|e| e.to_string())?;
+    // The same layers for Google Earth.
+    export::write_map_kml(&out.join("m4.kml"), &map).map_err(|e| e.to_string())?;
 
     let names = corridor.names();
     println!("M4 corridor, Ain al-Hawr – Trumba, 6 km north and 6 km south, flat caps");
@@ -154,7 +156,7 @@ fn run() -> Result<(), String> {
             .join(", ")
     );
     println!(
-        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx, out/m4_map.html"
+        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx, out/m4_map.html, out/m4.kml"
     );
     Ok(())
 }

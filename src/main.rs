@@ -164,8 +164,8 @@ struct BuildArgs {
     /// End caps: cut square at the ends, or half a disc round them.
     #[arg(long, value_name = "flat|round", default_value = "flat", value_parser = parse_cap)]
     cap: Cap,
-    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson, patrol.gpx and
-    /// map.html into (created if missing).
+    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson, patrol.gpx,
+    /// map.html and corridor.kml into (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Largest error of the boundary.
@@ -867,6 +867,10 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         Output {
             name: "map.html".into(),
             bytes: export::map_html(&map).into_bytes(),
+        },
+        Output {
+            name: "corridor.kml".into(),
+            bytes: export::map_kml(&map).into_bytes(),
         },
     ];
     if let (Some(crs), Some(dir)) = (&output_crs, &output_crs_dir) {

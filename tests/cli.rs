@@ -126,6 +126,7 @@ mod build {
             d.listing("out"),
             [
                 "control_lines.geojson",
+                "corridor.kml",
                 "map.html",
                 "patrol.geojson",
                 "patrol.gpx",

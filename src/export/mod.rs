@@ -1,9 +1,10 @@
-//! Export formats: RFC 7946 GeoJSON layers, GPX 1.1, an offline HTML map page and a static
-//! picture (SVG, PNG with the `png` feature), written atomically.
+//! Export formats: RFC 7946 GeoJSON layers, GPX 1.1, KML 2.2, an offline HTML map page and a
+//! static picture (SVG, PNG with the `png` feature), written atomically.
 
 mod atomic;
 mod geojson;
 mod gpx;
+mod kml;
 mod map;
 mod markup;
 mod svg;
@@ -14,6 +15,7 @@ pub use geojson::{
     write_geojson, zones_geojson,
 };
 pub use gpx::{GpxError, patrol_gpx, write_gpx};
+pub use kml::{map_kml, write_map_kml};
 pub use map::{
     LayerError, LegendEntry, MapLayers, Symbol, layer_from_geojson_str, map_html, write_map_html,
 };

@@ -1,0 +1,135 @@
+//! The KML of `corridor build`, read back by two independent readers: quick-xml (is it
+//! well-formed XML, does every layer hold what the GeoJSON layers hold) and GDAL's `ogrinfo`
+//! (where it is installed; the test says so and passes where it is not).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
+fn feature_count(path: &Path) -> usize {
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    value["features"].as_array().unwrap().len()
+}
+
+/// Per `Folder`, its name and the number of `Placemark`s in it, checking on the way that the
+/// document is well-formed (quick-xml checks that every end tag matches its start).
+fn folders(kml: &str) -> Vec<(String, usize)> {
+    let mut reader = Reader::from_str(kml);
+    let mut path: Vec<String> = Vec::new();
+    let mut folders: Vec<(String, usize)> = Vec::new();
+    let mut root = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = e.name().as_ref().to_string();
+                if root.is_none() {
+                    root = Some(name.clone());
+                }
+                match name.as_str() {
+                    "Folder" => folders.push((String::new(), 0)),
+                    "Placemark" => folders.last_mut().expect("a Placemark outside a Folder").1 += 1,
+                    _ => {}
+                }
+                path.push(name);
+            }
+            Ok(Event::End(_)) => {
+                path.pop();
+            }
+            Ok(Event::Text(t)) => {
+                let parent = path.iter().rev().nth(1).map(String::as_str);
+                if path.last().map(String::as_str) == Some("name") && parent == Some("Folder") {
+                    folders.last_mut().unwrap().0 = t.xml10_content().into_owned();
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed at byte {}: {e}", reader.buffer_position()),
+        }
+    }
+    assert_eq!(root.as_deref(), Some("kml"));
+    assert!(path.is_empty(), "unclosed elements: {path:?}");
+    folders
+}
+
+#[test]
+fn build_writes_kml_that_xml_and_gdal_readers_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(BIN)
+        .args(["build", "--road"])
+        .arg(data("m4.geojson"))
+        .arg("--places")
+        .arg(data("places.geojson"))
+        .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
+        .args(["--start", "2020-03-15T09:00:00+03:00", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let path = out.join("corridor.kml");
+    let kml = std::fs::read_to_string(&path).unwrap();
+    assert!(kml.contains(r#"<kml xmlns="http://www.opengis.net/kml/2.2">"#));
+
+    let expected = [
+        ("Zones", feature_count(&out.join("zones.geojson"))),
+        (
+            "Control lines",
+            feature_count(&out.join("control_lines.geojson")),
+        ),
+        ("Patrol", feature_count(&out.join("patrol.geojson"))),
+        ("Places", feature_count(&data("places.geojson"))),
+    ];
+    let found = folders(&kml);
+    let expected_owned: Vec<(String, usize)> =
+        expected.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+    assert_eq!(found, expected_owned);
+    assert_eq!(expected[0].1, 3);
+    // Checkpoints carry their ETA as a TimeStamp, the halves their colours.
+    assert!(kml.contains("<TimeStamp><when>2020-03-15T09:00:00+03:00</when></TimeStamp>"));
+    assert!(kml.contains("<PolyStyle><color>40b4771f</color></PolyStyle>"));
+
+    let Ok(version) = Command::new("ogrinfo").arg("--version").output() else {
+        eprintln!("skipped: ogrinfo is not on PATH (Debian: apt-get install gdal-bin)");
+        return;
+    };
+    eprintln!("{}", String::from_utf8_lossy(&version.stdout).trim());
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&info.stdout);
+    let stderr = String::from_utf8_lossy(&info.stderr);
+    assert!(info.status.success(), "{stderr}");
+    assert!(stderr.trim().is_empty(), "ogrinfo warned: {stderr}");
+    for (layer, count) in expected {
+        let at = stdout
+            .find(&format!("Layer name: {layer}\n"))
+            .unwrap_or_else(|| panic!("no layer {layer} in {stdout}"));
+        let line = stdout[at..]
+            .lines()
+            .find(|l| l.starts_with("Feature Count:"))
+            .unwrap();
+        assert_eq!(
+            line["Feature Count:".len()..]
+                .trim()
+                .parse::<usize>()
+                .unwrap(),
+            count,
+            "{layer}\n{stdout}"
+        );
+    }
+    // The properties come through as fields.
+    assert!(stdout.contains("chainage_km"), "{stdout}");
+}

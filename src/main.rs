@@ -1185,8 +1185,17 @@ fn render(args: RenderArgs) -> anyhow::Result<()> {
     }
     let mut layers = Vec::with_capacity(files.len());
     for path in &files {
-        let layer = export::layer_from_geojson_str(&read_text(path)?)
-            .with_context(|| format!("{}", path.display()))?;
+        let text = read_text(path)?;
+        if let Ok(value) = serde_json::from_str::<Value>(&text)
+            && let Some(name) = projected_crs_name(&value)
+        {
+            bail!(
+                "{}: its coordinates are in {name}, not WGS84 longitude, latitude; render the WGS84 layers",
+                path.display()
+            );
+        }
+        let layer =
+            export::layer_from_geojson_str(&text).with_context(|| format!("{}", path.display()))?;
         layers.push((file_stem(path), layer));
     }
     let title = args.title.clone().unwrap_or_else(|| {
@@ -1208,6 +1217,20 @@ fn render(args: RenderArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The name in a legacy GeoJSON `crs` member (`--output-crs` writes one) when it names anything
+/// but WGS84 longitude, latitude.
+fn projected_crs_name(value: &Value) -> Option<String> {
+    let name = value.get("crs")?.get("properties")?.get("name")?.as_str()?;
+    let wgs84 = [
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "OGC:CRS84",
+        "EPSG:4326",
+    ];
+    (!wgs84.iter().any(|w| w.eq_ignore_ascii_case(name))).then(|| name.to_string())
+}
+
 /// Totals for one kind of feature in `info`.
 #[derive(Debug, Default)]
 struct KindTotals {
@@ -1224,6 +1247,8 @@ fn info(args: InfoArgs) -> anyhow::Result<()> {
     let text = read_text(&args.file)?;
     let value: Value =
         serde_json::from_str(&text).with_context(|| format!("{file}: not valid JSON"))?;
+    // Projected layers (as --output-crs writes) have no geodesic lengths or areas to give.
+    let projected = projected_crs_name(&value);
     let geojson: geojson::GeoJson =
         serde_json::from_value(value).with_context(|| format!("{file}: not GeoJSON"))?;
     let (what, features) = match geojson {
@@ -1262,7 +1287,9 @@ fn info(args: InfoArgs) -> anyhow::Result<()> {
         if !totals.geometry_types.contains(&type_name) {
             totals.geometry_types.push(type_name);
         }
-        if let Some(g) = &geometry {
+        if let Some(g) = &geometry
+            && projected.is_none()
+        {
             totals.length_km += match g {
                 geo::Geometry::LineString(l) => Geodesic.length(l),
                 geo::Geometry::MultiLineString(m) => Geodesic.length(m),
@@ -1273,21 +1300,21 @@ fn info(args: InfoArgs) -> anyhow::Result<()> {
                 geo::Geometry::MultiPolygon(m) => m.geodesic_area_unsigned(),
                 _ => 0.0,
             } / 1e6;
-            if let Some(r) = g.bounding_rect() {
-                bbox = Some(match bbox {
-                    None => r,
-                    Some(b) => geo::Rect::new(
-                        Coord {
-                            x: b.min().x.min(r.min().x),
-                            y: b.min().y.min(r.min().y),
-                        },
-                        Coord {
-                            x: b.max().x.max(r.max().x),
-                            y: b.max().y.max(r.max().y),
-                        },
-                    ),
-                });
-            }
+        }
+        if let Some(r) = geometry.as_ref().and_then(|g| g.bounding_rect()) {
+            bbox = Some(match bbox {
+                None => r,
+                Some(b) => geo::Rect::new(
+                    Coord {
+                        x: b.min().x.min(r.min().x),
+                        y: b.min().y.min(r.min().y),
+                    },
+                    Coord {
+                        x: b.max().x.max(r.max().x),
+                        y: b.max().y.max(r.max().y),
+                    },
+                ),
+            });
         }
     }
     let mut out = std::io::stdout().lock();
@@ -1297,10 +1324,20 @@ fn info(args: InfoArgs) -> anyhow::Result<()> {
         "{file}: {what}, {count} feature{}",
         if count == 1 { "" } else { "s" }
     )?;
+    let (x, y) = match &projected {
+        Some(name) => {
+            writeln!(
+                out,
+                "crs       {name} (not WGS84: lengths and areas are left to a GIS)"
+            )?;
+            ("x", "y")
+        }
+        None => ("lon", "lat"),
+    };
     match bbox {
         Some(b) => writeln!(
             out,
-            "bbox      lon {:.6} to {:.6}, lat {:.6} to {:.6}",
+            "bbox      {x} {:.6} to {:.6}, {y} {:.6} to {:.6}",
             b.min().x,
             b.max().x,
             b.min().y,

@@ -665,6 +665,45 @@ mod info {
         assert!(text.contains(" 9.99"), "{text}");
     }
 
+    /// A layer as `build --output-crs EPSG:32637` writes it: eastings, northings and the legacy
+    /// `crs` member. `info` says so instead of computing geodesic measures of metres; `render`,
+    /// which draws longitude and latitude, refuses it.
+    #[test]
+    fn projected_layers_are_named_not_measured_or_drawn() {
+        let d = Dir::new();
+        d.write(
+            "zones_utm.geojson",
+            r#"{"type": "FeatureCollection",
+              "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}},
+              "features": [{"type": "Feature", "properties": {"kind": "corridor"},
+                "geometry": {"type": "Polygon", "coordinates": [[[300000, 3970000],
+                  [310000, 3970000], [310000, 3975000], [300000, 3970000]]]}}]}"#,
+        );
+        let o = d.run(&["info", "zones_utm.geojson"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            text.contains("crs       urn:ogc:def:crs:EPSG::32637 (not WGS84"),
+            "{text}"
+        );
+        assert!(
+            text.contains("bbox      x 300000.000000 to 310000.000000"),
+            "{text}"
+        );
+        assert!(!text.contains("lon"), "{text}");
+        let err = assert_one_line_error(
+            &d.run(&["render", "zones_utm.geojson", "--out", "x.svg"]),
+            1,
+        );
+        assert!(
+            err.contains(
+                "zones_utm.geojson: its coordinates are in urn:ogc:def:crs:EPSG::32637, not WGS84"
+            ),
+            "{err}"
+        );
+        assert!(!d.path("x.svg").exists());
+    }
+
     #[test]
     fn names_a_file_that_is_not_json() {
         let d = Dir::new();

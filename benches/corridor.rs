@@ -1,6 +1,9 @@
-//! Corridor build times: the M4 section, and synthetic 100,000-vertex roads.
+//! Corridor build times: the M4 section, and the synthetic roads of issue 5
+//! (`tests/common/roads.rs`).
 //!
-//! `cargo bench --bench corridor`. The peer figures (GEOS via shapely, in UTM) come from
+//! `cargo bench --bench corridor`. Two slow cases are opt-in: `CORRIDOR_BENCH_CRUMPLED=1` adds
+//! the crumpled 100,000-vertex road (c), `CORRIDOR_BENCH_1M=1` the 1,000,000-vertex road (d).
+//! The peer figures (GEOS via shapely, in UTM) and peak memory come from
 //! `benches/corridor_vs_geos.py`, run by hand.
 
 #[path = "../tests/common/mod.rs"]
@@ -9,10 +12,9 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
-use common::{Rng, walk, wiggly};
+use common::roads;
 use corridor::{Corridor, CorridorOptions, Places, Road};
 use criterion::{Criterion, criterion_group, criterion_main};
-use geo::Coord;
 
 fn m4_section() -> Road {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -24,24 +26,6 @@ fn m4_section() -> Road {
         .unwrap()
 }
 
-/// (b) of the performance issue: a smooth 400 km road, 100,000 vertices 4 m apart.
-pub fn smooth_100k() -> Road {
-    Road::from_coords(wiggly(Coord { x: 36.3, y: 35.8 }, 4.0, 100_000, 0.05, 3)).unwrap()
-}
-
-/// (c): a crumpled 120 km random walk, 100,000 vertices 1.2 m apart, heading changing by up
-/// to ±0.15 rad a step.
-pub fn crumpled_100k() -> Road {
-    let mut rng = Rng::new(5);
-    let mut heading = 90.0;
-    let max_turn = 0.15f64.to_degrees();
-    let coords = walk(Coord { x: 36.3, y: 35.8 }, 1.2, 100_000, |_| {
-        heading += (rng.next_f64() * 2.0 - 1.0) * max_turn;
-        heading
-    });
-    Road::from_coords(coords).unwrap()
-}
-
 fn bench(c: &mut Criterion) {
     let options = CorridorOptions::symmetric(6_000.0).unwrap();
     let m4 = m4_section();
@@ -51,18 +35,30 @@ fn bench(c: &mut Criterion) {
     let mut slow = c.benchmark_group("corridor/100k");
     slow.sample_size(10)
         .measurement_time(Duration::from_secs(20));
-    let smooth = smooth_100k();
+    let smooth = Road::from_coords(roads::smooth_100k()).unwrap();
     slow.bench_function("smooth_400km", |b| {
         b.iter(|| Corridor::build(black_box(&smooth), &options))
     });
     // The crumpled road still takes minutes a build; opt in with CORRIDOR_BENCH_CRUMPLED=1.
     if std::env::var_os("CORRIDOR_BENCH_CRUMPLED").is_some() {
-        let crumpled = crumpled_100k();
+        let crumpled = Road::from_coords(roads::crumpled_100k()).unwrap();
         slow.bench_function("crumpled_120km", |b| {
             b.iter(|| Corridor::build(black_box(&crumpled), &options))
         });
     }
     slow.finish();
+    // (d): a million vertices; opt in with CORRIDOR_BENCH_1M=1 (generating the road alone takes
+    // a few seconds).
+    if std::env::var_os("CORRIDOR_BENCH_1M").is_some() {
+        let mut huge = c.benchmark_group("corridor/1m");
+        huge.sample_size(10)
+            .measurement_time(Duration::from_secs(60));
+        let smooth = Road::from_coords(roads::smooth_1m()).unwrap();
+        huge.bench_function("smooth_1000km", |b| {
+            b.iter(|| Corridor::build(black_box(&smooth), &options))
+        });
+        huge.finish();
+    }
 }
 
 criterion_group!(benches, bench);

@@ -66,10 +66,8 @@ fn run() -> Result<(), String> {
     let corridor = Corridor::build(&section, &options);
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
 
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let name = "M4 security corridor (Additional Protocol, 5 March 2020)";
     let zones = export::zones_geojson(&corridor, name);
-    export::write_geojson(&out.join("m4_zones.geojson"), &zones).map_err(|e| e.to_string())?;
 
     // The patrol runs east to west, against the road's drawing.
     let patrol_options = PatrolOptions::from_rfc3339(PATROL_START)
@@ -85,12 +83,8 @@ fn run() -> Result<(), String> {
     let legs = [patrol, back];
     let gates = control_lines::patrol_gates(&corridor, &legs[0]).map_err(|e| e.to_string())?;
     let control_lines = export::control_lines_geojson(&corridor, &gates);
-    export::write_geojson(&out.join("m4_control_lines.geojson"), &control_lines)
-        .map_err(|e| e.to_string())?;
     let patrol_layer = export::patrol_geojson(&legs);
-    export::write_geojson(&out.join("m4_patrol.geojson"), &patrol_layer)
-        .map_err(|e| e.to_string())?;
-    export::write_gpx(&out.join("m4_patrol.gpx"), &legs).map_err(|e| e.to_string())?;
+    let gpx = export::patrol_gpx(&legs).map_err(|e| e.to_string())?;
 
     // The map page shows every layer, and the named places for orientation.
     let places_layer: geojson::FeatureCollection = serde_json::from_str(&places_text)
@@ -100,9 +94,37 @@ fn run() -> Result<(), String> {
         .layer("Control lines", &control_lines)
         .layer("Patrol", &patrol_layer)
         .layer("Places", &places_layer);
-    export::write_map_html(&out.join("m4_map.html"), &map).map_err(|e| e.to_string())?;
+
+    // The six files are one set: all are written to temporaries first and renamed into place
+    // together, so a failure leaves the outputs of the last good run as they were.
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let failed = |e: export::WriteError| format!("{e}: {}", e.source);
+    let mut files = export::FileSet::new();
+    let layers = [
+        ("m4_zones.geojson", &zones),
+        ("m4_control_lines.geojson", &control_lines),
+        ("m4_patrol.geojson", &patrol_layer),
+    ];
+    for (file, layer) in layers {
+        files
+            .stage(&out.join(file), |w| export::geojson_to_writer(w, layer))
+            .map_err(failed)?;
+    }
+    files
+        .stage(&out.join("m4_patrol.gpx"), |w| w.write_all(gpx.as_bytes()))
+        .map_err(failed)?;
+    files
+        .stage(&out.join("m4_map.html"), |w| {
+            w.write_all(export::map_html(&map).as_bytes())
+        })
+        .map_err(failed)?;
     // The same layers for Google Earth.
-    export::write_map_kml(&out.join("m4.kml"), &map).map_err(|e| e.to_string())?;
+    files
+        .stage(&out.join("m4.kml"), |w| {
+            w.write_all(export::map_kml(&map).as_bytes())
+        })
+        .map_err(failed)?;
+    files.commit().map_err(failed)?;
 
     let names = corridor.names();
     println!("M4 corridor, Ain al-Hawr – Trumba, 6 km north and 6 km south, flat caps");

@@ -753,19 +753,6 @@ fn corridor_options(
         .cap(cap))
 }
 
-/// A file's bytes, made before anything is written so that a failure leaves no output at all.
-struct Output {
-    /// Relative to the output directory.
-    name: String,
-    bytes: Vec<u8>,
-}
-
-fn geojson_bytes(fc: &geojson::FeatureCollection) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec(fc)?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
 /// The patrol from the start of the section to its end. Ends given as positions or chainages
 /// become places of their own, on the road, so that the patrol names them as the user did.
 fn plan_patrol(s: &Section, args: &BuildArgs) -> anyhow::Result<Patrol> {
@@ -847,48 +834,23 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         .layer("Control lines", &lines)
         .layer("Patrol", &patrol_layer)
         .layer("Places", &places_layer);
-    let mut outputs = vec![
-        Output {
-            name: "zones.geojson".into(),
-            bytes: geojson_bytes(&zones)?,
-        },
-        Output {
-            name: "control_lines.geojson".into(),
-            bytes: geojson_bytes(&lines)?,
-        },
-        Output {
-            name: "patrol.geojson".into(),
-            bytes: geojson_bytes(&patrol_layer)?,
-        },
-        Output {
-            name: "patrol.gpx".into(),
-            bytes: export::patrol_gpx(legs).context("patrol.gpx")?.into_bytes(),
-        },
-        Output {
-            name: "map.html".into(),
-            bytes: export::map_html(&map).into_bytes(),
-        },
-        Output {
-            name: "corridor.kml".into(),
-            bytes: export::map_kml(&map).into_bytes(),
-        },
-    ];
+    // Made before the directory, so that a patrol it cannot describe leaves nothing behind.
+    let gpx = export::patrol_gpx(legs).context("patrol.gpx")?;
+    // The layers again in --output-crs, into a subdirectory named after it (epsg_32637/).
+    let mut projected = Vec::new();
     if let (Some(crs), Some(dir)) = (&output_crs, &output_crs_dir) {
         for (name, layer) in [
             ("zones.geojson", &zones),
             ("control_lines.geojson", &lines),
             ("patrol.geojson", &patrol_layer),
         ] {
-            let projected = crs_glue::geojson_from_wgs84(crs, layer).map_err(|e| {
+            let layer = crs_glue::geojson_from_wgs84(crs, layer).map_err(|e| {
                 anyhow!(
                     "--output-crs {}: {name}: {e}",
                     args.output_crs.as_deref().unwrap_or_default()
                 )
             })?;
-            outputs.push(Output {
-                name: format!("{dir}/{name}"),
-                bytes: geojson_bytes(&projected)?,
-            });
+            projected.push((args.out.join(dir).join(name), layer));
         }
     }
     let t2 = Instant::now();
@@ -899,12 +861,32 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
     }
-    let mut written = Vec::with_capacity(outputs.len());
-    for output in &outputs {
-        let path = args.out.join(&output.name);
-        export::write_atomic(&path, |w| w.write_all(&output.bytes))?;
-        written.push(path);
+    // Every output goes into a temporary file beside its place, straight from the layers (no
+    // copy of a file in memory); only once all are written are they renamed into place, so a
+    // failure leaves neither a partial file nor new files beside older ones.
+    let mut files = export::FileSet::new();
+    let path = |name: &str| args.out.join(name);
+    files.stage(&path("zones.geojson"), |w| {
+        export::geojson_to_writer(w, &zones)
+    })?;
+    files.stage(&path("control_lines.geojson"), |w| {
+        export::geojson_to_writer(w, &lines)
+    })?;
+    files.stage(&path("patrol.geojson"), |w| {
+        export::geojson_to_writer(w, &patrol_layer)
+    })?;
+    files.stage(&path("patrol.gpx"), |w| w.write_all(gpx.as_bytes()))?;
+    drop(gpx);
+    files.stage(&path("map.html"), |w| {
+        w.write_all(export::map_html(&map).as_bytes())
+    })?;
+    files.stage(&path("corridor.kml"), |w| {
+        w.write_all(export::map_kml(&map).as_bytes())
+    })?;
+    for (file, layer) in &projected {
+        files.stage(file, |w| export::geojson_to_writer(w, layer))?;
     }
+    let written = files.commit()?;
     let t3 = Instant::now();
 
     if args.timings {

@@ -580,12 +580,11 @@ fn a_failed_write_says_its_cause_once() {
     assert_eq!(err.matches("os error").count(), 1, "{err}");
 }
 
-/// `build` writes its four files one by one, each atomically, so a failure on the third leaves
-/// the first two new files beside older ones: every file is whole, but the set is mixed. The
-/// design asks for no output at all on failure; the fix belongs in `main.rs` (stage every file
-/// as a temporary first, rename them all only once all are written).
+/// Regression: `build` wrote its files one by one, each atomically, so a failure on the third
+/// left the first two new files beside older ones: every file whole, but the set mixed. It now
+/// stages them all (`export::FileSet`) and renames them only once all are written; the rename
+/// that fails here takes back those done before it.
 #[test]
-#[ignore = "build leaves the outputs written before a failing one (main.rs writes file by file)"]
 fn a_failure_writing_one_output_leaves_none_of_them() {
     let (dir, o, before) = build_into_a_blocked_directory();
     assert!(!o.status.success());

@@ -52,17 +52,6 @@ fn build_corridor_cases_stay_fixed() {
     println!("{n} build_corridor cases");
 }
 
-/// Inputs that find bugs still open in `src/corridor` (see `tests/fuzz_cases/OPEN.md`):
-/// zero-width slivers where the two halves meet along a road that turns back on itself or
-/// turns sharply; a sliver hole's orientation flips and the corridor's geodesic area comes out
-/// as minus the Earth's (-5.1e14 m²).
-#[test]
-#[ignore = "open bug in src/corridor: zero-width slivers along the road (tests/fuzz_cases/OPEN.md)"]
-fn build_corridor_open_cases() {
-    let n = replay("build_corridor_open", checks::check_build_corridor);
-    println!("{n} open build_corridor cases");
-}
-
 /// A deterministic xorshift stream of bytes.
 fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
     let mut s = seed.max(1);
@@ -85,9 +74,8 @@ fn fixed_random_inputs_pass_the_read_road_checks() {
     }
 }
 
-/// As above for the corridor builder; several seeds meet the open sliver bug (OPEN.md).
+/// As above for the corridor builder.
 #[test]
-#[ignore = "open bug in src/corridor: zero-width slivers along the road (tests/fuzz_cases/OPEN.md)"]
 fn fixed_random_inputs_pass_the_build_corridor_checks() {
     for seed in 1..=24 {
         checks::check_build_corridor(&random_bytes(seed * 7919, 96));

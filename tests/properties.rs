@@ -55,9 +55,9 @@ fn start() -> impl Strategy<Value = Coord> {
     ]
 }
 
-/// One step of a walk: (turn in degrees, length in metres). `awkward` adds the steps that meet
-/// the open sliver bugs (tests/fuzz_cases/OPEN.md): turns of 90° to 150°, millimetre segments
-/// at sharp angles, near-duplicate points, 180° turns.
+/// One step of a walk: (turn in degrees, length in metres). `awkward` adds the steps that met
+/// the sliver bug (tests/fuzz_cases/README.md): turns of 90° to 150°, millimetre segments at
+/// sharp angles, near-duplicate points, 180° turns.
 fn step(awkward: bool) -> BoxedStrategy<(f64, f64)> {
     let ordinary = (-90.0..90.0f64, log_uniform(10.0, 50_000.0));
     let long = (-20.0..20.0f64, log_uniform(100_000.0, 500_000.0));
@@ -118,10 +118,8 @@ fn build(case: &Case) -> Option<Corridor> {
 }
 
 /// Boundary vertices off the caps lie at the width ± tolerance from the road, measured by the
-/// brute-force oracle (dense geodesic sampling), not by the crate's own `locate`. Vertices
-/// pinched onto the road itself are the open sliver bug (tests/fuzz_cases/OPEN.md), checked
-/// only by the ignored test.
-fn boundary_at_width_by_oracle(corridor: &Corridor, skip_pinched: bool) {
+/// brute-force oracle (dense geodesic sampling), not by the crate's own `locate`.
+fn boundary_at_width_by_oracle(corridor: &Corridor) {
     let road = corridor.road();
     let o = corridor.options();
     let tol = o.tolerance_m;
@@ -146,9 +144,6 @@ fn boundary_at_width_by_oracle(corridor: &Corridor, skip_pinched: bool) {
             continue;
         }
         let d = near.distance_m;
-        if skip_pinched && d < tol {
-            continue;
-        }
         assert!(
             d >= w_min - tol && d <= w_max + tol,
             "boundary vertex {p:?} at {d} m by the oracle (widths {w_min}..{w_max}, tol {tol})"
@@ -187,11 +182,8 @@ proptest! {
     fn corridor_keeps_its_promises(case in case(false), probes in prop::collection::vec(any::<u8>(), 64)) {
         prop_assume!(checks::reaches_lat_deg(&case) <= 88.0);
         let Some(corridor) = build(&case) else { return Ok(()) };
-        // Without what the open sliver bug fails even here (geodesic areas, vertices pinched
-        // onto the road; see `sliver_hole_turns_the_area_negative`); planar tiling is
-        // checked all the same.
-        checks::check_corridor_with(&corridor, &mut Bytes(&probes), false);
-        boundary_at_width_by_oracle(&corridor, true);
+        checks::check_corridor(&corridor, &mut Bytes(&probes));
+        boundary_at_width_by_oracle(&corridor);
     }
 
     /// `point_at(locate(p))` lies on the road, at the distance `locate` reports, and that
@@ -237,15 +229,14 @@ proptest! {
     #![proptest_config(config(32))]
 
     /// Near-degenerate roads (turns of 90° to 150°, millimetre segments at sharp angles,
-    /// near-duplicate points, 180° ± 1° turns), with the geodesic-area checks too: they meet the open sliver-hole
-    /// bug of `src/corridor` (tests/fuzz_cases/OPEN.md).
+    /// near-duplicate points, 180° ± 1° turns). These used to meet the sliver bug of
+    /// `tests/fuzz_cases/README.md`.
     #[test]
-    #[ignore = "open bug in src/corridor: zero-area sliver holes along the road (tests/fuzz_cases/OPEN.md)"]
     fn corridor_keeps_its_promises_on_near_degenerate_roads(case in case(true), probes in prop::collection::vec(any::<u8>(), 64)) {
         prop_assume!(checks::reaches_lat_deg(&case) <= 88.0);
         let Some(corridor) = build(&case) else { return Ok(()) };
         checks::check_corridor(&corridor, &mut Bytes(&probes));
-        boundary_at_width_by_oracle(&corridor, false);
+        boundary_at_width_by_oracle(&corridor);
     }
 }
 
@@ -314,13 +305,13 @@ fn a_tenth_of_a_millimetre_road_has_a_valid_corridor() {
     checks::check_corridor(&corridor, &mut Bytes(&[7; 64]));
 }
 
-/// Open bug in `src/corridor` (found by this file's properties): the union of the two halves
-/// leaves a hole of zero width along the road's last segment, where a vertex of one half has
-/// no partner in the other. Its three vertices are collinear to 1e-17 deg², its orientation is
-/// the wrong way for a hole, and `GeodesicArea` then counts it as the rest of the Earth: the
-/// corridor of this 200 m road reports -510,065,621 km² (`area_km2`, and so zones.geojson).
+/// Regression (found by this file's properties): the union of the two halves, each united on
+/// its own, left a hole of zero width along the road's last segment, where a vertex of one
+/// half had no partner in the other. Its three vertices were collinear to 1e-17 deg², its
+/// orientation the wrong way for a hole, and `GeodesicArea` counted it as the rest of the
+/// Earth: the corridor of this 200 m road reported -510,065,621 km² (`area_km2`, and so
+/// zones.geojson).
 #[test]
-#[ignore = "open bug in src/corridor: zero-area sliver hole turns area_km2 to minus the Earth (tests/fuzz_cases/OPEN.md)"]
 fn sliver_hole_turns_the_area_negative() {
     // 129 m north from (0, 0), 10 m more, then 58 m west-south-west; 10 m either side.
     let road = Road::from_coords(vec![

@@ -348,36 +348,7 @@ pub fn reaches_lat_deg(case: &Case) -> f64 {
 pub fn check_build_corridor(data: &[u8]) {
     let mut b = Bytes(data);
     let case = case_from_bytes(&mut b);
-    // CORRIDOR_FUZZ_SKIP_OPEN=1 fuzzes only roads clear of the open sliver bug's triggers
-    // (tests/fuzz_cases/OPEN.md), so that a run finds something else.
-    if std::env::var_os("CORRIDOR_FUZZ_SKIP_OPEN").is_some() && meets_open_bug(&case) {
-        return;
-    }
     check_case(&case, &mut b);
-}
-
-/// Whether a case has what triggers the open sliver bug: a segment under a metre, or a turn
-/// sharper than 90°.
-pub fn meets_open_bug(case: &Case) -> bool {
-    let geod = Geodesic::wgs84();
-    let mut last_azimuth: Option<f64> = None;
-    for w in case.vertices.windows(2) {
-        let (s, azi1, azi2, _): (f64, f64, f64, f64) = geod.inverse(w[0].y, w[0].x, w[1].y, w[1].x);
-        if s < 1e-6 {
-            continue;
-        }
-        if s < 1.0 {
-            return true;
-        }
-        if let Some(prev) = last_azimuth {
-            let turn = (azi1 - prev + 540.0).rem_euclid(360.0) - 180.0;
-            if turn.abs() > 90.0 {
-                return true;
-            }
-        }
-        last_azimuth = Some(azi2);
-    }
-    false
 }
 
 /// Builds the corridor of a case and checks it; `b` supplies the probe points.
@@ -415,14 +386,6 @@ fn near_m(mp: &MultiPolygon, p: Coord) -> f64 {
 /// The corridor's promises: valid polygons, the halves tile the whole, the road inside,
 /// boundary vertices at the width (± tolerance), and the classifier agreeing with the polygon.
 pub fn check_corridor(corridor: &Corridor, b: &mut Bytes) {
-    check_corridor_with(corridor, b, true);
-}
-
-/// As [`check_corridor`]; `geodesic_area` false leaves out what the open sliver bug
-/// (tests/fuzz_cases/OPEN.md) fails: the geodesic-area checks, and boundary vertices pinched
-/// onto the road itself (closer than the tolerance). The other properties keep being tested
-/// on every run.
-pub fn check_corridor_with(corridor: &Corridor, b: &mut Bytes, geodesic_area: bool) {
     let road = corridor.road();
     let options = *corridor.options();
     let tol = options.tolerance_m;
@@ -451,7 +414,7 @@ pub fn check_corridor_with(corridor: &Corridor, b: &mut Bytes, geodesic_area: bo
     // polygon's area carries ~1e-3 m² of rounding). Only where the straight radial edges
     // (flat caps, strip ends) stay within the tolerance of the geodesics they stand for: the
     // geodesic area follows geodesics between vertices, the polygon as drawn does not.
-    if geodesic_area && radial_sag_m(corridor) <= tol {
+    if radial_sag_m(corridor) <= tol {
         let (a, l, r) = (
             whole.geodesic_area_unsigned(),
             left.geodesic_area_unsigned(),
@@ -504,9 +467,6 @@ pub fn check_corridor_with(corridor: &Corridor, b: &mut Bytes, geodesic_area: bo
             y: p.y,
         };
         let at = road.locate(q).expect("a boundary vertex is a valid point");
-        if !geodesic_area && at.distance_m < tol {
-            continue;
-        }
         // On a cap line, or where a cap meets the next strip in a notch at the first corner.
         let at_cap = at.chainage_m <= 1e-3
             || at.chainage_m >= length - 1e-3
@@ -560,7 +520,7 @@ pub fn check_point(corridor: &Corridor, classifier: &Classifier, p: Coord) {
     // With unequal widths the classifier lets the nearest road point decide the side, while
     // the polygon holds every point within the width of either side of *some* road point:
     // where the road comes back near itself a point can be outside its nearest side's width
-    // yet inside the other side's strip of another stretch (reported; see OPEN.md). Only an
+    // yet inside the other side's strip of another stretch (README, known limitations). Only an
     // outside verdict beyond the wider width is checked there.
     let w_max = options.width_left_m.max(options.width_right_m);
     if !at.inside && at.distance_m <= w_max + margin {

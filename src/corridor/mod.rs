@@ -26,12 +26,12 @@ mod offset;
 mod overlay;
 mod simplify;
 
-use geo::{GeodesicArea, InteriorPoint, MultiPolygon};
+use geo::{GeodesicArea, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
 
 use crate::{Road, Side, SideNames};
 
-use overlay::{Grid, Shapes, to_multi_polygon};
+use overlay::{Grid, Layers, Shapes};
 
 /// How the corridor ends at the two ends of the road.
 ///
@@ -266,22 +266,24 @@ impl Corridor {
         };
         let pieces = offset::pieces(basis, options);
         let grid = Grid::covering(pieces.left.iter().chain(&pieces.right));
-        let left = grid.union_rings(&pieces.left);
-        let right = grid.union_rings(&pieces.right);
-        let overlap = grid.boolean(&left, &right, OverlayRule::Intersect);
+        let Layers {
+            left,
+            right,
+            overlap,
+            whole,
+        } = grid.layers(&pieces.left, &pieces.right);
         let (left, right) = if overlap.is_empty() {
             (left, right)
         } else {
-            split_overlap(road, &grid, left, right, overlap)
+            split_overlap(road, basis, &grid, left, right, overlap)
         };
-        let whole = grid.boolean(&left, &right, OverlayRule::Union);
         Corridor {
             road: road.clone(),
             options: *options,
             names: SideNames::for_road(road),
-            whole: to_multi_polygon(&whole),
-            left: to_multi_polygon(&left),
-            right: to_multi_polygon(&right),
+            whole: grid.to_multi_polygon(whole),
+            left: grid.to_multi_polygon(left),
+            right: grid.to_multi_polygon(right),
         }
     }
 
@@ -403,25 +405,34 @@ impl Corridor {
 
 /// Hands each piece where the left strips overlap the right strips to the side of the road
 /// point nearest to a point inside it.
+///
+/// A piece the road runs through (a road that comes straight back along itself) is first cut
+/// along the road (`basis`, the line the strips were built on), so that each side of it is
+/// decided on its own.
 fn split_overlap(
     road: &Road,
+    basis: &Road,
     grid: &Grid,
     left: Shapes,
     right: Shapes,
     overlap: Shapes,
 ) -> (Shapes, Shapes) {
+    let line: Vec<[f64; 2]> = basis.coords().iter().map(|c| [c.x, c.y]).collect();
     let mut to_left: Shapes = Vec::new();
     let mut to_right: Shapes = Vec::new();
     for shape in overlap {
-        let poly = to_multi_polygon(&vec![shape.clone()]);
-        let side = poly
-            .interior_point()
-            .and_then(|p| road.locate(p.0).ok())
-            .map(|at| at.side)
-            .unwrap_or(Side::Left);
-        match side {
-            Side::Left => to_left.push(shape),
-            Side::Right => to_right.push(shape),
+        let cut = grid.slice(&shape, &line);
+        // Where the road only runs along its edge the piece stays whole, untouched, so that no
+        // new vertex is rounded onto the grid beside the halves' shared edge.
+        let parts = if cut.len() > 1 { cut } else { vec![shape] };
+        for part in parts {
+            let side = overlay::interior_point(&part)
+                .and_then(|p| road.locate(p).ok())
+                .map_or(Side::Left, |at| at.side);
+            match side {
+                Side::Left => to_left.push(part),
+                Side::Right => to_right.push(part),
+            }
         }
     }
     // Take the right side's share away from the left, and the left's from the right.

@@ -41,21 +41,48 @@ fn norm(a: [f64; 3]) -> f64 {
     dot(a, a).sqrt()
 }
 
-/// Distance in metres from `p` to the arc from `a` to `b` (all Earth-centred).
-fn distance_to_arc_m(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
-    let n = cross(a, b);
-    let len = norm(n);
-    if len == 0.0 {
-        return norm(sub(p, a));
+/// Distances in metres to the arc from `a` to `b` (Earth-centred), with what depends only on
+/// the arc worked out once: the inner loop of the simplification runs over every vertex of a
+/// chord at each level.
+struct Arc {
+    a: [f64; 3],
+    b: [f64; 3],
+    /// Unit normal of the arc's plane (zero for a degenerate arc).
+    n: [f64; 3],
+    /// `n × a` and `b × n`: a point's projection lies between the ends, as seen from the
+    /// centre, when its dot products with both are not negative.
+    after_a: [f64; 3],
+    before_b: [f64; 3],
+}
+
+impl Arc {
+    fn new(a: [f64; 3], b: [f64; 3]) -> Arc {
+        let n = cross(a, b);
+        let len = norm(n);
+        let n = if len == 0.0 {
+            [0.0; 3]
+        } else {
+            [n[0] / len, n[1] / len, n[2] / len]
+        };
+        Arc {
+            a,
+            b,
+            n,
+            after_a: cross(n, a),
+            before_b: cross(b, n),
+        }
     }
-    let n = [n[0] / len, n[1] / len, n[2] / len];
-    let off = dot(p, n);
-    let in_plane = [p[0] - off * n[0], p[1] - off * n[1], p[2] - off * n[2]];
-    // Within the arc when the projection lies between the two ends as seen from the centre.
-    if dot(cross(a, in_plane), n) >= 0.0 && dot(cross(in_plane, b), n) >= 0.0 {
-        off.abs()
-    } else {
-        norm(sub(p, a)).min(norm(sub(p, b)))
+
+    fn distance_m(&self, p: [f64; 3]) -> f64 {
+        if self.n == [0.0; 3] {
+            return norm(sub(p, self.a));
+        }
+        // (a × q)·n = q·(n × a) for q = p − (p·n)n, the projection, and likewise at b.
+        if dot(p, self.after_a) >= 0.0 && dot(p, self.before_b) >= 0.0 {
+            dot(p, self.n).abs()
+        } else {
+            norm(sub(p, self.a)).min(norm(sub(p, self.b)))
+        }
     }
 }
 
@@ -80,9 +107,10 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
             continue;
         }
         let (a, b) = (xyz[i], xyz[j]);
+        let arc = Arc::new(a, b);
         let mut worst = (0.0, i + (j - i) / 2);
         for (k, p) in xyz.iter().enumerate().take(j).skip(i + 1) {
-            let d = distance_to_arc_m(*p, a, b);
+            let d = arc.distance_m(*p);
             if d > worst.0 {
                 worst = (d, k);
             }
@@ -111,13 +139,36 @@ mod tests {
                 let a = Coord { x: 36.0, y: lat };
                 let (b, _) = geodesic::direct(a, az, MAX_CHORD_M);
                 let (m, _) = geodesic::direct(a, az, MAX_CHORD_M / 2.0);
-                let d = distance_to_arc_m(
-                    geodesic::ecef_m(m),
-                    geodesic::ecef_m(a),
-                    geodesic::ecef_m(b),
-                );
+                let d = Arc::new(geodesic::ecef_m(a), geodesic::ecef_m(b))
+                    .distance_m(geodesic::ecef_m(m));
                 assert!(d < PLANE_ERROR_M, "lat {lat} az {az}: {d} m");
             }
+        }
+    }
+
+    /// The triple-product test of `Arc::distance_m` against the projection written out.
+    #[test]
+    fn arc_distance_matches_the_projection_written_out() {
+        let a = geodesic::ecef_m(Coord { x: 36.0, y: 35.8 });
+        let b = geodesic::ecef_m(Coord { x: 36.03, y: 35.81 });
+        let arc = Arc::new(a, b);
+        for k in 0..200 {
+            let t = k as f64 / 100.0 - 0.5;
+            let c = Coord {
+                x: 36.0 + 0.03 * t + 0.001 * (k as f64).sin(),
+                y: 35.8 + 0.01 * t + 0.001 * (k as f64).cos(),
+            };
+            let p = geodesic::ecef_m(c);
+            let n = arc.n;
+            let off = dot(p, n);
+            let q = [p[0] - off * n[0], p[1] - off * n[1], p[2] - off * n[2]];
+            let between = dot(cross(a, q), n) >= 0.0 && dot(cross(q, b), n) >= 0.0;
+            let expected = if between {
+                off.abs()
+            } else {
+                norm(sub(p, a)).min(norm(sub(p, b)))
+            };
+            assert!((arc.distance_m(p) - expected).abs() < 1e-6, "{c:?}");
         }
     }
 

@@ -3,6 +3,7 @@
 //! coordinates rounded to [`DECIMALS`] decimals, every feature with `kind` and the
 //! simplestyle-spec keys so that viewers colour it without a style file.
 
+use std::io::Write;
 use std::path::Path;
 
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
@@ -377,8 +378,24 @@ pub fn patrol_geojson(legs: &[Patrol]) -> FeatureCollection {
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("FeatureCollection"));
 /// ```
 pub fn write_geojson(path: &Path, fc: &FeatureCollection) -> Result<(), WriteError> {
-    write_atomic(path, |w| {
-        serde_json::to_writer(&mut *w, fc).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
+    write_atomic(path, |w| geojson_to_writer(w, fc))
+}
+
+/// Writes a FeatureCollection as one line of GeoJSON and a newline, straight into `w` (no copy
+/// of the text in memory): for a [`FileSet`](super::FileSet) of outputs.
+///
+/// # Errors
+/// Those of `w`.
+///
+/// # Examples
+/// ```
+/// use geojson::FeatureCollection;
+/// let fc = FeatureCollection { bbox: None, features: vec![], foreign_members: None };
+/// let mut text = Vec::new();
+/// corridor::export::geojson_to_writer(&mut text, &fc).unwrap();
+/// assert!(text.starts_with(b"{\"type\":\"FeatureCollection\"") && text.ends_with(b"}\n"));
+/// ```
+pub fn geojson_to_writer(w: &mut dyn Write, fc: &FeatureCollection) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, fc).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }

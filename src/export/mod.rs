@@ -9,10 +9,10 @@ mod map;
 mod markup;
 mod svg;
 
-pub use atomic::{WriteError, write_atomic};
+pub use atomic::{FileSet, WriteError, write_atomic};
 pub use geojson::{
-    DECIMALS, control_lines_geojson, line_feature, patrol_geojson, point_feature, polygon_feature,
-    write_geojson, zones_geojson,
+    DECIMALS, control_lines_geojson, geojson_to_writer, line_feature, patrol_geojson,
+    point_feature, polygon_feature, write_geojson, zones_geojson,
 };
 pub use gpx::{GpxError, patrol_gpx, write_gpx};
 pub use kml::{map_kml, write_map_kml};

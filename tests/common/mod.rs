@@ -10,6 +10,8 @@ use geo::Coord;
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rstar::{RTree, primitives::GeomWithData};
 
+pub mod roads;
+
 /// Brute-force distance from points to a geodesic polyline.
 pub struct Oracle {
     geod: Geodesic,

@@ -11,8 +11,7 @@
 use corridor::classify::Classifier;
 use corridor::{Cap, Corridor, CorridorOptions, Road, RoadError, Side};
 use geo::{
-    Area, BoundingRect, Coord, Distance, Euclidean, GeodesicArea, Intersects, MultiPolygon, Point,
-    Validation,
+    Area, BoundingRect, Coord, Distance, Euclidean, Intersects, MultiPolygon, Point, Validation,
 };
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
@@ -416,9 +415,9 @@ pub fn check_corridor(corridor: &Corridor, b: &mut Bytes) {
     // geodesic area follows geodesics between vertices, the polygon as drawn does not.
     if radial_sag_m(corridor) <= tol {
         let (a, l, r) = (
-            whole.geodesic_area_unsigned(),
-            left.geodesic_area_unsigned(),
-            right.geodesic_area_unsigned(),
+            corridor.area_km2() * 1e6,
+            corridor.half_area_km2(Side::Left) * 1e6,
+            corridor.half_area_km2(Side::Right) * 1e6,
         );
         assert!(a > 0.0, "geodesic area {a} m²");
         // Where the halves meet along the road only one of them may follow a road chord

@@ -385,7 +385,7 @@ impl Corridor {
     /// assert!((c.area_km2() - 0.2226).abs() < 0.0001);
     /// ```
     pub fn area_km2(&self) -> f64 {
-        self.whole.geodesic_area_unsigned() / 1e6
+        geodesic_area_m2(&self.whole) / 1e6
     }
 
     /// Geodesic area of one half in km².
@@ -399,8 +399,22 @@ impl Corridor {
     /// assert!((c.half_area_km2(Side::Right) / c.half_area_km2(Side::Left) - 3.0).abs() < 1e-3);
     /// ```
     pub fn half_area_km2(&self, side: Side) -> f64 {
-        self.half(side).geodesic_area_unsigned() / 1e6
+        geodesic_area_m2(self.half(side)) / 1e6
     }
+}
+
+/// The geodesic area of polygons that are counter-clockwise (holes clockwise) in the plane.
+///
+/// Not `geodesic_area_unsigned`, which reads a clockwise ring as the rest of the Earth: on a
+/// polygon of a few square millimetres (a micrometre road's corridor) GeographicLib's sum of
+/// spherical excesses is rounding noise of either sign, and that turned 4e-6 m² into 5.1e14 m².
+/// The orientation is already known; only the magnitude is asked for.
+fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
+    polygons
+        .0
+        .iter()
+        .map(|p| p.geodesic_area_signed().abs())
+        .sum()
 }
 
 /// Hands each piece where the left strips overlap the right strips to the side of the road

@@ -62,8 +62,10 @@ impl SegmentIndex {
                 let (mid, _) = geodesic::direct(a, seg.azimuth_start_deg, 0.5 * seg.length_m);
                 let pts = [a, mid, b].map(geodesic::ecef_m);
                 let half_chord = seg.length_m * 0.5;
-                // The bulge of each half beyond its chord, with room to spare.
-                let pad = 1.5 * half_chord * half_chord / (8.0 * MIN_RADIUS_M) + 1.0;
+                // The bulge of each half beyond its chord, with room to spare, and a millimetre
+                // for rounding (ECEF coordinates carry nanometres). A metre here once made a
+                // point 6 km off a road with a vertex every metre try 180 segments, not 70.
+                let pad = 1.5 * half_chord * half_chord / (8.0 * MIN_RADIUS_M) + 1e-3;
                 let mut lo = pts[0];
                 let mut hi = pts[0];
                 for p in &pts[1..] {

@@ -265,7 +265,12 @@ impl Corridor {
             &simplified
         };
         let pieces = offset::pieces(basis, options);
-        let grid = Grid::covering(pieces.left.iter().chain(&pieces.right));
+        // A corridor is at least as thick as its narrower side, or as long as its road.
+        let thinnest_m = basis
+            .length_m()
+            .min(options.width_left_m)
+            .min(options.width_right_m);
+        let grid = Grid::covering(pieces.left.iter().chain(&pieces.right), thinnest_m);
         let Layers {
             left,
             right,

@@ -36,11 +36,15 @@ pub(crate) struct Layers {
 #[derive(Clone)]
 pub(crate) struct Grid {
     adapter: FloatPointAdapter<[f64; 2], f64>,
+    /// The thinnest a true result can be, degrees: rings thinner than a quarter of it are never
+    /// taken for slivers (a corridor of a road shorter than a grid step is that thin).
+    thinnest_deg: f64,
 }
 
 impl Grid {
-    /// A grid covering every point of `rings`, with a margin.
-    pub(crate) fn covering<'a>(rings: impl IntoIterator<Item = &'a Ring>) -> Grid {
+    /// A grid covering every point of `rings`, with a margin, for results no thinner than
+    /// `thinnest_m` metres.
+    pub(crate) fn covering<'a>(rings: impl IntoIterator<Item = &'a Ring>, thinnest_m: f64) -> Grid {
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for p in rings.into_iter().flatten() {
             x0 = x0.min(p[0]);
@@ -54,6 +58,8 @@ impl Grid {
         let pad = 0.01 * (x1 - x0).max(y1 - y0) + 1e-6;
         Grid {
             adapter: FloatPointAdapter::new(FloatRect::new(x0 - pad, x1 + pad, y0 - pad, y1 + pad)),
+            // A degree is at least this many metres, of latitude or of longitude anywhere.
+            thinnest_deg: thinnest_m / 111_320.0,
         }
     }
 
@@ -229,7 +235,8 @@ impl Grid {
         let magnitude = [rect.min_x, rect.max_x, rect.min_y, rect.max_y]
             .into_iter()
             .fold(0.0, |m: f64, v| m.max(v.abs()));
-        let min_width = SLIVER_STEPS * self.adapter.inv_scale.max(magnitude * f64::EPSILON);
+        let min_width = (SLIVER_STEPS * self.adapter.inv_scale.max(magnitude * f64::EPSILON))
+            .min(0.25 * self.thinnest_deg);
         // The ring oriented as asked, or None for a sliver.
         let tidy = |mut contour: Ring, ccw: bool| {
             let (area2, perimeter) = ring_area2_perimeter(&contour);

@@ -1,8 +1,8 @@
 //! Corridor build times: the M4 section, and the synthetic roads of issue 5
 //! (`tests/common/roads.rs`).
 //!
-//! `cargo bench --bench corridor`. Two slow cases are opt-in: `CORRIDOR_BENCH_CRUMPLED=1` adds
-//! the crumpled 100,000-vertex road (c), `CORRIDOR_BENCH_1M=1` the 1,000,000-vertex road (d).
+//! `cargo bench --bench corridor`: the M4 section (a), the smooth (b) and crumpled (c)
+//! 100,000-vertex roads; `CORRIDOR_BENCH_1M=1` adds the 1,000,000-vertex road (d).
 //! The peer figures (GEOS via shapely, in UTM) and peak memory come from
 //! `benches/corridor_vs_geos.py`, run by hand.
 
@@ -39,13 +39,11 @@ fn bench(c: &mut Criterion) {
     slow.bench_function("smooth_400km", |b| {
         b.iter(|| Corridor::build(black_box(&smooth), &options))
     });
-    // The crumpled road still takes minutes a build; opt in with CORRIDOR_BENCH_CRUMPLED=1.
-    if std::env::var_os("CORRIDOR_BENCH_CRUMPLED").is_some() {
-        let crumpled = Road::from_coords(roads::crumpled_100k()).unwrap();
-        slow.bench_function("crumpled_120km", |b| {
-            b.iter(|| Corridor::build(black_box(&crumpled), &options))
-        });
-    }
+    // About 1.5 s a build: its strips pile up and are united in groups (src/corridor/overlay.rs).
+    let crumpled = Road::from_coords(roads::crumpled_100k()).unwrap();
+    slow.bench_function("crumpled_120km", |b| {
+        b.iter(|| Corridor::build(black_box(&crumpled), &options))
+    });
     slow.finish();
     // (d): a million vertices; opt in with CORRIDOR_BENCH_1M=1 (generating the road alone takes
     // a few seconds).

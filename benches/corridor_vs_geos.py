@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Corridor build against GEOS's buffer, the same roads in one run (issue 5).
 
-Run by hand, not by CI (a few minutes; the crumpled road (c) may time out):
+Run by hand, not by CI (a few minutes; --timeout guards each of our builds):
 
     pip install shapely pyproj
     python3 benches/corridor_vs_geos.py [--roads a,b,c,d] [--timeout 120] [--runs 5]

@@ -280,7 +280,7 @@ impl Corridor {
         let (left, right) = if overlap.is_empty() {
             (left, right)
         } else {
-            split_overlap(road, basis, &grid, left, right, overlap)
+            split_overlap(road, basis, &grid, left, &whole, overlap)
         };
         Corridor {
             road: road.clone(),
@@ -433,11 +433,10 @@ fn split_overlap(
     basis: &Road,
     grid: &Grid,
     left: Shapes,
-    right: Shapes,
+    whole: &Shapes,
     overlap: Shapes,
 ) -> (Shapes, Shapes) {
     let line: Vec<[f64; 2]> = basis.coords().iter().map(|c| [c.x, c.y]).collect();
-    let mut to_left: Shapes = Vec::new();
     let mut to_right: Shapes = Vec::new();
     for shape in overlap {
         let cut = grid.slice(&shape, &line);
@@ -448,14 +447,15 @@ fn split_overlap(
             let side = overlay::interior_point(&part)
                 .and_then(|p| road.locate(p).ok())
                 .map_or(Side::Left, |at| at.side);
-            match side {
-                Side::Left => to_left.push(part),
-                Side::Right => to_right.push(part),
+            if side == Side::Right {
+                to_right.push(part);
             }
         }
     }
-    // Take the right side's share away from the left, and the left's from the right.
-    let left = grid.boolean(&left, &to_right, OverlayRule::Difference);
-    let right = grid.boolean(&right, &to_left, OverlayRule::Difference);
+    // Take the right side's share away from the left; the right half is the rest of the
+    // whole, so that the halves tile it even where cutting along the road added vertices.
+    // (Tidied first: a hole the difference returns counter-clockwise would count as filled.)
+    let left = grid.tidy(grid.boolean(&left, &to_right, OverlayRule::Difference));
+    let right = grid.boolean(whole, &left, OverlayRule::Difference);
     (left, right)
 }

@@ -228,7 +228,7 @@ impl Grid {
 
     /// `shapes` without slivers, exteriors counter-clockwise and holes clockwise (see
     /// [`Grid::to_multi_polygon`]).
-    fn tidy(&self, shapes: Shapes) -> Shapes {
+    pub(crate) fn tidy(&self, shapes: Shapes) -> Shapes {
         // On a tiny corridor the grid step is finer than a double can tell apart at the
         // corridor's longitude, so count a few units in the last place as well.
         let rect = &self.adapter.rect;

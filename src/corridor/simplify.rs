@@ -18,6 +18,9 @@ use crate::geodesic;
 /// Longest chord a simplified segment may have, metres.
 pub(crate) const MAX_CHORD_M: f64 = 5_000.0;
 
+/// Cosine of the turn (45°) beyond which a vertex is always kept.
+const SHARP_TURN_COS: f64 = std::f64::consts::FRAC_1_SQRT_2;
+
 /// How far a geodesic of at most [`MAX_CHORD_M`] strays from its chord's plane, metres.
 const PLANE_ERROR_M: f64 = 0.002;
 
@@ -101,6 +104,16 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
     for k in [0, 1, n - 2, n - 1] {
         keep[k] = true;
     }
+    // So do sharp turns. Two right angles a tenth of a millimetre apart make a right-hand
+    // hairpin; dropping the vertex between them leaves a single turn of nearly 180° whose
+    // sign is the jog's rounding, and with unequal widths the wide side's corner wedge went
+    // to the other side (a 17.7 km wedge lost; found by tests/properties.rs).
+    for k in 1..n - 1 {
+        let (u, v) = (sub(xyz[k], xyz[k - 1]), sub(xyz[k + 1], xyz[k]));
+        if dot(u, v) < SHARP_TURN_COS * norm(u) * norm(v) {
+            keep[k] = true;
+        }
+    }
     let mut stack = vec![(1usize, n - 2)];
     while let Some((i, j)) = stack.pop() {
         if j <= i + 1 {
@@ -179,6 +192,26 @@ mod tests {
             .map(|k| geodesic::direct(a, 80.0, 5.0 * k as f64).0)
             .collect();
         assert_eq!(keep(&coords, 0.1), vec![0, 1, 999, 1000]);
+    }
+
+    /// Two right angles 0.1 mm apart, within any epsilon of one 180° turn: both stay.
+    #[test]
+    fn keeps_both_corners_of_a_hairpin_jog() {
+        let coords = [
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 0.0, y: 0.0001 },
+            Coord { x: 0.0, y: 0.0026 },
+            Coord { x: 1e-9, y: 0.0026 },
+            Coord {
+                x: -1.5e-7,
+                y: 0.0025,
+            },
+            Coord {
+                x: -1.5e-7,
+                y: 0.0024,
+            },
+        ];
+        assert_eq!(keep(&coords, 0.02), vec![0, 1, 2, 3, 4, 5]);
     }
 
     #[test]

@@ -37,8 +37,8 @@ impl Road {
         let geojson: GeoJson =
             serde_json::from_str(text).map_err(|e| {
                 match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                    Err(syntax) => RoadError::Json(syntax.to_string()),
-                    Ok(_) => RoadError::NotGeoJson(e.to_string()),
+                    Err(syntax) => RoadError::Json(one_line(syntax.to_string())),
+                    Ok(_) => RoadError::NotGeoJson(one_line(e.to_string())),
                 }
             })?;
         let mut parts = Vec::new();
@@ -167,6 +167,25 @@ fn finite_distance_m(a: Coord, b: Coord) -> f64 {
     } else {
         f64::INFINITY
     }
+}
+
+/// A parser's message kept to one printable line: serde quotes what it found, and a type name
+/// in a broken file can hold a newline (found by the `read_road` fuzzer).
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -76,10 +76,11 @@ impl Grid {
     ///
     /// Each result comes from one overlay graph of left and right together: every edge is cut
     /// and rounded to the grid once, so the four share their vertices exactly and the halves
-    /// meet without slivers. Many pieces are first united in groups along the road, on both
-    /// cores, and the groups' halves merged pairwise, each merge again one graph of both
-    /// sides: a crumpled road's strips nearly all cross each other, and one graph of them all
-    /// would hold billions of crossings that the groups' unions have already removed.
+    /// meet without slivers. Where the pieces pile up ([`PILE_DEPTH`]), they are first united
+    /// in groups along the road, on both cores, and the groups' halves merged pairwise, each
+    /// merge again one graph of both sides: a crumpled road's strips nearly all cross each
+    /// other, and one graph of them all would hold billions of crossings that the groups'
+    /// unions have already removed.
     pub(crate) fn layers(&self, left: &[Ring], right: &[Ring]) -> Layers {
         let groups = left.len().max(right.len()).div_ceil(GROUP_PIECES);
         let depth = pile_depth(left.iter().chain(right));

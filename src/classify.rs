@@ -845,15 +845,7 @@ pub fn classify_csv<R: Read, W: Write>(
     options: &CsvOptions,
     progress: impl FnMut(u64),
 ) -> Result<Summary, ClassifyError> {
-    classify_csv_in_chunks(
-        classifier,
-        input,
-        output,
-        options,
-        progress,
-        CHUNK_RECORDS,
-        &|c| Ok(c),
-    )
+    classify_csv_with(classifier, input, output, options, &|c| Ok(c), progress)
 }
 
 /// Like [`classify_csv`], for points whose columns hold coordinates in another system:

@@ -2,25 +2,14 @@
 //! well-formed XML, does every layer hold what the GeoJSON layers hold) and GDAL's `ogrinfo`
 //! (where it is installed; the test says so and passes where it is not).
 
-use std::path::{Path, PathBuf};
+#[path = "common/outputs.rs"]
+mod outputs;
+
 use std::process::Command;
 
+use outputs::{build_m4, data, feature_count};
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_corridor");
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
-
-fn feature_count(path: &Path) -> usize {
-    let value: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    value["features"].as_array().unwrap().len()
-}
 
 /// Per `Folder`, its name and the number of `Placemark`s in it, checking on the way that the
 /// document is well-formed (quick-xml checks that every end tag matches its start).
@@ -64,19 +53,8 @@ fn folders(kml: &str) -> Vec<(String, usize)> {
 
 #[test]
 fn build_writes_kml_that_xml_and_gdal_readers_accept() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = build_m4();
     let out = dir.path().join("out");
-    let o = Command::new(BIN)
-        .args(["build", "--road"])
-        .arg(data("m4.geojson"))
-        .arg("--places")
-        .arg(data("places.geojson"))
-        .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
-        .args(["--start", "2020-03-15T09:00:00+03:00", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let path = out.join("corridor.kml");
     let kml = std::fs::read_to_string(&path).unwrap();
     assert!(kml.contains(r#"<kml xmlns="http://www.opengis.net/kml/2.2">"#));

@@ -2,43 +2,15 @@
 //! (where `/usr/bin/chromium` exists; the tests say so and pass where it does not) loads it
 //! with the network off and must draw every layer without a script error.
 
-use std::path::{Path, PathBuf};
+#[path = "common/outputs.rs"]
+mod outputs;
+
+use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
+use outputs::{BIN, build_m4, data, feature_count};
 
-const BIN: &str = env!("CARGO_BIN_EXE_corridor");
 const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
-
-fn feature_count(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path).unwrap();
-    let value: Value = serde_json::from_str(&text).unwrap();
-    value["features"].as_array().unwrap().len()
-}
-
-/// Runs `corridor build` on the M4 with its places and returns the output directory.
-fn build_m4() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let o = Command::new(BIN)
-        .args(["build", "--road"])
-        .arg(data("m4.geojson"))
-        .arg("--places")
-        .arg(data("places.geojson"))
-        .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
-        .args(["--start", "2020-03-15T09:00:00+03:00", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    dir
-}
 
 /// The DOM after the page's scripts ran, or `None` (with a note) where Chromium is missing.
 fn render(page: &Path) -> Option<String> {

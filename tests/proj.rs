@@ -7,21 +7,17 @@
 
 #![cfg(feature = "proj")]
 
+#[path = "common/outputs.rs"]
+mod outputs;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use corridor::crs::Crs;
 use geo::{GeodesicArea, Geometry};
 use geojson::{FeatureCollection, GeoJson};
+use outputs::{BIN, data, feature_count};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_corridor");
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -214,11 +210,6 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
             "{name}: expected {count} features\n{stdout}"
         );
     }
-}
-
-fn feature_count(path: &Path) -> usize {
-    let layer: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    layer["features"].as_array().unwrap().len()
 }
 
 /// A 10 km road near Saraqib (longitude, latitude) and points either side and beyond.

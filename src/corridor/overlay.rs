@@ -83,8 +83,7 @@ impl Grid {
     /// unions have already removed.
     pub(crate) fn layers(&self, left: &[Ring], right: &[Ring]) -> Layers {
         let groups = left.len().max(right.len()).div_ceil(GROUP_PIECES);
-        let depth = pile_depth(left.iter().chain(right));
-        if groups <= 1 || depth < PILE_DEPTH {
+        if groups <= 1 || pile_depth(left.iter().chain(right)) < PILE_DEPTH {
             return self.graph_layers(left.iter(), right.iter(), true);
         }
         fn chunk(rings: &[Ring], g: usize, groups: usize) -> &[Ring] {

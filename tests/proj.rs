@@ -10,7 +10,7 @@
 #[path = "common/outputs.rs"]
 mod outputs;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use corridor::crs::Crs;

@@ -1,5 +1,8 @@
 //! Helpers for the tests that run the `corridor` binary and read what it wrote.
 
+// Each test file takes the helpers it needs.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

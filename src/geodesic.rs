@@ -92,6 +92,21 @@ pub(crate) fn ecef_m(p: Coord) -> [f64; 3] {
     ]
 }
 
+/// Smallest radius of curvature of the WGS84 ellipsoid (meridional, at the equator, a(1 − e²)),
+/// rounded down, metres: no geodesic bends faster than this, which bounds how far it strays from
+/// its chord.
+pub(crate) const MIN_RADIUS_M: f64 = 6_335_439.0;
+
+/// The difference `a − b` of two Earth-centred vectors, metres.
+pub(crate) fn ecef_sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+/// The dot product of two Earth-centred vectors.
+pub(crate) fn ecef_dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
 /// Normalises an angle in degrees to (-180, 180].
 pub(crate) fn normalize_deg(a: f64) -> f64 {
     let mut r = a % 360.0;

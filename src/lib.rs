@@ -25,7 +25,6 @@
 
 mod corridor;
 mod geodesic;
-mod side;
 
 pub mod classify;
 pub mod control_lines;
@@ -40,5 +39,4 @@ pub use corridor::{
     Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M,
 };
 pub use places::{Place, PlaceError, Places};
-pub use road::{Location, Road, RoadError};
-pub use side::{Side, SideNames};
+pub use road::{Location, Road, RoadError, Side, SideNames};

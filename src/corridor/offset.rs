@@ -11,7 +11,7 @@ use geo::Coord;
 
 use super::{Cap, CorridorOptions};
 use crate::Road;
-use crate::geodesic;
+use crate::geodesic::{self, MIN_RADIUS_M};
 
 /// Share of the tolerance allowed for the gap between an edge's middle and the true curve.
 /// The rest is margin for the curve's bulge away from the middle, which is second order.
@@ -19,9 +19,6 @@ const SAG_SHARE: f64 = 0.4;
 
 /// Deepest halving of one curve; 2^30 pieces is far beyond any real need.
 const MAX_DEPTH: u32 = 30;
-
-/// Smallest Earth radius of curvature used in bounds, metres.
-const MIN_RADIUS_M: f64 = 6_335_000.0;
 
 /// The pieces for both sides, each a closed ring (first point not repeated) that runs
 /// counter-clockwise in longitude/latitude.

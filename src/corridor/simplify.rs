@@ -13,7 +13,7 @@
 
 use geo::Coord;
 
-use crate::geodesic;
+use crate::geodesic::{self, ecef_dot as dot, ecef_sub as sub};
 
 /// Longest chord a simplified segment may have, metres.
 pub(crate) const MAX_CHORD_M: f64 = 5_000.0;
@@ -23,14 +23,6 @@ const SHARP_TURN_COS: f64 = std::f64::consts::FRAC_1_SQRT_2;
 
 /// How far a geodesic of at most [`MAX_CHORD_M`] strays from its chord's plane, metres.
 const PLANE_ERROR_M: f64 = 0.002;
-
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
 
 fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [

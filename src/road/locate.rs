@@ -3,12 +3,14 @@
 //! Rules: the nearest point of the road decides (at the outside of a corner that is the corner
 //! vertex itself); a point beyond an end has its chainage clamped to 0 or the road's length.
 
+use std::sync::OnceLock;
+
 use geo::Coord;
+use geographiclib_rs::GeodesicLine;
 use rstar::{RTree, primitives::GeomWithData, primitives::Rectangle};
 
-use super::{Road, RoadError};
-use crate::Side;
-use crate::geodesic;
+use super::{Road, RoadError, Side};
+use crate::geodesic::{self, MIN_RADIUS_M, ecef_dot, ecef_sub};
 
 /// Where a point lies relative to a road.
 ///
@@ -27,79 +29,147 @@ pub struct Location {
     pub nearest: Coord,
     /// Geodesic distance to the road in metres (the absolute offset).
     pub distance_m: f64,
+    /// The nearest point is the first or last vertex and the point lies behind the geodesic
+    /// normal to the road there: beyond a flat end cap.
+    pub beyond_end: bool,
 }
 
-/// Convergence threshold of the foot-point iteration, metres.
-const FOOT_EPSILON_M: f64 = 1e-5;
-
-/// A mean Earth radius for the spherical step of the foot-point iteration. The iteration stops
-/// where the geodesic to the point is perpendicular to the road, so the radius changes only how
-/// fast it gets there, not where.
+/// A mean Earth radius for the spherical Newton step toward the foot of the perpendicular; it
+/// changes how fast the iteration gets there, not where it ends.
 const STEP_RADIUS_M: f64 = 6_371_000.0;
 
-/// Smallest Earth radius of curvature (meridional, at the equator), for bounding how far a
-/// geodesic bulges away from its chord.
-const MIN_RADIUS_M: f64 = 6_335_000.0;
+/// The foot iteration stops once a step is shorter than this, metres. The distance then errs by
+/// about step² / (2 × distance) before the correction in [`NearestIndex::foot`], far under a
+/// millimetre.
+const FOOT_EPSILON_M: f64 = 1e-4;
 
-type IndexedBox = GeomWithData<Rectangle<[f64; 3]>, usize>;
+/// Roads with at most this many segments are searched by bounding every segment, without the
+/// tree (a tree walk costs more than a few dozen bounds).
+const SCAN_SPANS: usize = 128;
 
-/// An R-tree of boxes in Earth-centred coordinates, each holding one geodesic segment. Straight
-/// chords never exceed geodesic distances, so box distances are lower bounds for the search.
-#[derive(Debug, Clone)]
-pub(crate) struct SegmentIndex {
-    tree: RTree<IndexedBox>,
+/// What the geodesic lines give: position and azimuth, longitude unrolled as in
+/// `geodesic::direct`, so that both give the same points to the last bit.
+const LINE_CAPS: u64 = geographiclib_rs::capability::LATITUDE
+    | geographiclib_rs::capability::LONGITUDE
+    | geographiclib_rs::capability::AZIMUTH
+    | geographiclib_rs::capability::LONG_UNROLL;
+
+/// One geodesic segment as the nearest-point search needs it.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Earth-centred start, metres.
+    start_xyz: [f64; 3],
+    /// The chord from start to end, metres, and one over its squared length.
+    chord: [f64; 3],
+    inverse_chord2: f64,
+    /// How far the geodesic can stray from its chord, metres (with room to spare).
+    bulge_m: f64,
 }
 
-impl SegmentIndex {
-    fn new(road: &Road) -> SegmentIndex {
-        let boxes = road
+type SpanBox = GeomWithData<Rectangle<[f64; 3]>, usize>;
+
+/// The one nearest-point search of a road (built once, on the first [`Road::locate`]):
+/// - candidates are pruned by a tight lower bound, the straight-line distance to the segment's
+///   chord less its bulge, so usually one segment (two at a corner) is solved exactly;
+/// - the foot iteration starts from the projection onto the chord in Earth-centred space, which
+///   is within millimetres of the geodesic foot for roads of ordinary segment length, so one
+///   direct and one inverse solution usually end it.
+#[derive(Debug, Clone)]
+pub(crate) struct NearestIndex {
+    spans: Vec<Span>,
+    tree: RTree<SpanBox>,
+    /// Each segment's geodesic, set up on its first exact solve: points along it then cost a
+    /// fraction of a direct solution. Boxed and lazy so that a long road searched a few times
+    /// (a place or two) does not pay about 600 bytes a segment.
+    lines: Vec<OnceLock<Box<GeodesicLine>>>,
+}
+
+/// Where a point stands against a span's chord, in Earth-centred space.
+#[derive(Debug, Clone, Copy)]
+struct Bound {
+    /// Squared straight-line distance to the chord, m². Its root less the span's bulge is a
+    /// lower bound of the geodesic distance to the span.
+    chord_gap2_m2: f64,
+    /// Where the point projects along the chord, 0 to 1.
+    t: f64,
+}
+
+/// The nearest point found so far on one span.
+#[derive(Debug, Clone, Copy)]
+struct Foot {
+    span: usize,
+    along_m: f64,
+    distance_m: f64,
+    /// Azimuth from the foot to the point minus the road's azimuth there, degrees.
+    off_deg: f64,
+}
+
+impl NearestIndex {
+    fn new(road: &Road) -> NearestIndex {
+        let coords = &road.coords;
+        let spans: Vec<Span> = road
             .segments
             .iter()
             .enumerate()
             .map(|(i, seg)| {
-                let a = road.coords[i];
-                let b = road.coords[i + 1];
-                let (mid, _) = geodesic::direct(a, seg.azimuth_start_deg, 0.5 * seg.length_m);
-                let pts = [a, mid, b].map(geodesic::ecef_m);
-                let half_chord = seg.length_m * 0.5;
-                // The bulge of each half beyond its chord, with room to spare, and a millimetre
-                // for rounding (ECEF coordinates carry nanometres). A metre here once made a
-                // point 6 km off a road with a vertex every metre try 180 segments, not 70.
-                let pad = 1.5 * half_chord * half_chord / (8.0 * MIN_RADIUS_M) + 1e-3;
-                let mut lo = pts[0];
-                let mut hi = pts[0];
-                for p in &pts[1..] {
-                    for k in 0..3 {
-                        lo[k] = lo[k].min(p[k]);
-                        hi[k] = hi[k].max(p[k]);
-                    }
+                let half = 0.5 * seg.length_m;
+                let start_xyz = geodesic::ecef_m(coords[i]);
+                let chord = ecef_sub(geodesic::ecef_m(coords[i + 1]), start_xyz);
+                let chord2 = ecef_dot(chord, chord);
+                Span {
+                    start_xyz,
+                    chord,
+                    // Distinct vertices make a chord of some length; guard all the same.
+                    inverse_chord2: if chord2 > 0.0 { 1.0 / chord2 } else { 0.0 },
+                    // Sagitta of an arc of curvature at most 1/MIN_RADIUS_M, times 1.5, plus a
+                    // millimetre for rounding (Earth-centred coordinates carry nanometres).
+                    bulge_m: 1.5 * half * half / (2.0 * MIN_RADIUS_M) + 1e-3,
                 }
-                for k in 0..3 {
-                    lo[k] -= pad;
-                    hi[k] += pad;
-                }
-                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
             })
             .collect();
-        SegmentIndex {
+        let boxes = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let end = [
+                    s.start_xyz[0] + s.chord[0],
+                    s.start_xyz[1] + s.chord[1],
+                    s.start_xyz[2] + s.chord[2],
+                ];
+                let mut lo = s.start_xyz;
+                let mut hi = s.start_xyz;
+                for k in 0..3 {
+                    lo[k] = lo[k].min(end[k]) - s.bulge_m;
+                    hi[k] = hi[k].max(end[k]) + s.bulge_m;
+                }
+                SpanBox::new(Rectangle::from_corners(lo, hi), i)
+            })
+            .collect();
+        NearestIndex {
+            lines: (0..spans.len()).map(|_| OnceLock::new()).collect(),
+            spans,
             tree: RTree::bulk_load(boxes),
+        }
+    }
+
+    /// A lower bound of the geodesic distance from `q` (Earth-centred) to span `i`, and where
+    /// along the chord `q` projects (0 to 1). Chords never exceed geodesic distances, and every
+    /// point of the geodesic lies within its bulge of the chord.
+    fn bound(&self, i: usize, q: [f64; 3]) -> Bound {
+        let s = &self.spans[i];
+        let aq = ecef_sub(q, s.start_xyz);
+        let t = (ecef_dot(aq, s.chord) * s.inverse_chord2).clamp(0.0, 1.0);
+        let gap = ecef_sub(aq, [s.chord[0] * t, s.chord[1] * t, s.chord[2] * t]);
+        Bound {
+            chord_gap2_m2: ecef_dot(gap, gap),
+            t,
         }
     }
 }
 
-/// The nearest point of one segment to a point.
-#[derive(Debug, Clone, Copy)]
-struct Foot {
-    along_m: f64,
-    point: Coord,
-    distance_m: f64,
-    /// Azimuth from the foot to the point minus the road's azimuth there, degrees.
-    bearing_off_deg: f64,
-}
-
 impl Road {
-    fn index(&self) -> &SegmentIndex {
-        self.index.get_or_init(|| SegmentIndex::new(self))
+    fn index(&self) -> &NearestIndex {
+        self.index.get_or_init(|| NearestIndex::new(self))
     }
 
     /// Position and azimuth at `along_m` metres from the start of segment `i`.
@@ -114,68 +184,161 @@ impl Road {
         }
     }
 
-    /// Nearest point of segment `i` to `p`: iterate to the foot of the perpendicular geodesic,
-    /// clamped to the segment.
-    fn foot_on_segment(&self, i: usize, p: Coord) -> Foot {
+    /// As [`Road::on_segment`], through the segment's cached geodesic line (the same points).
+    fn on_segment_line(&self, i: usize, along_m: f64) -> (Coord, f64) {
         let seg = self.segments[i];
-        let a = self.coords[i];
-        let b = self.coords[i + 1];
-        // Start from the planar projection in the local metric at `a`.
-        let (m_lat, m_lon) = geodesic::metres_per_degree(a.y);
-        let (vx, vy) = ((b.x - a.x) * m_lon, (b.y - a.y) * m_lat);
-        let (wx, wy) = (
-            geodesic::normalize_deg(p.x - a.x) * m_lon,
-            (p.y - a.y) * m_lat,
-        );
-        let vv = vx * vx + vy * vy;
-        let t = if vv > 0.0 {
-            ((wx * vx + wy * vy) / vv).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let mut s = t * seg.length_m;
-        let mut last = None;
+        if along_m <= 0.0 || along_m >= seg.length_m {
+            return self.on_segment(i, along_m);
+        }
+        let line = self.index().lines[i].get_or_init(|| {
+            Box::new(GeodesicLine::new(
+                &geodesic::WGS84,
+                self.coords[i].y,
+                self.coords[i].x,
+                seg.azimuth_start_deg,
+                Some(LINE_CAPS | geographiclib_rs::capability::DISTANCE_IN),
+                None,
+                None,
+            ))
+        });
+        let (_, lat, lon, azimuth, ..) = line._gen_position(false, along_m, LINE_CAPS);
+        (Coord { x: lon, y: lat }, azimuth)
+    }
+
+    /// The foot of the perpendicular geodesic from `p` on segment `i` (clamped to the segment),
+    /// from a start `along_m`: (along, distance, azimuth offset at the foot in degrees).
+    fn foot(&self, i: usize, p: Coord, mut along_m: f64) -> (f64, f64, f64) {
+        let length_m = self.segments[i].length_m;
+        let mut last = (along_m, f64::INFINITY, 0.0);
         for _ in 0..60 {
-            let (x, azimuth) = self.on_segment(i, s);
+            let (x, azimuth) = self.on_segment_line(i, along_m);
             let inv = geodesic::inverse(x, p);
-            let off = inv.azimuth1_deg - azimuth;
-            let foot = Foot {
-                along_m: s,
-                point: x,
-                distance_m: inv.distance_m,
-                bearing_off_deg: off,
-            };
+            let off_deg = inv.azimuth1_deg - azimuth;
             if inv.distance_m == 0.0 {
-                return foot;
+                return (along_m, 0.0, 0.0);
             }
             let sigma = inv.distance_m / STEP_RADIUS_M;
-            let step = STEP_RADIUS_M * (sigma.sin() * off.to_radians().cos()).atan2(sigma.cos());
-            let next = (s + step).clamp(0.0, seg.length_m);
-            last = Some(foot);
-            if (next - s).abs() < FOOT_EPSILON_M {
-                break;
+            let step =
+                STEP_RADIUS_M * (sigma.sin() * off_deg.to_radians().cos()).atan2(sigma.cos());
+            let next = (along_m + step).clamp(0.0, length_m);
+            let moved = next - along_m;
+            if moved.abs() < FOOT_EPSILON_M {
+                // The foot is `moved` further on, where the distance is shorter by the leg of a
+                // right triangle: a second-order correction, exact to far below a millimetre.
+                let distance_m = (inv.distance_m * inv.distance_m - moved * moved)
+                    .max(0.0)
+                    .sqrt();
+                return (next, distance_m, off_deg);
             }
-            s = next;
+            last = (along_m, inv.distance_m, off_deg);
+            along_m = next;
         }
-        // `last` is always set: the loop runs at least once.
-        last.unwrap_or(Foot {
+        last
+    }
+
+    /// Solves segment `i` exactly unless its bound already loses to the best so far, keeping
+    /// the nearer (at equal distance the earlier segment, so that the answer is one).
+    fn try_segment(&self, i: usize, p: Coord, bound: Bound, best: &mut Option<Foot>) {
+        let span = &self.index().spans[i];
+        // The chord gap less the bulge is a lower bound; compared squared to spare a root.
+        if best.is_some_and(|b| {
+            let reach_m = b.distance_m + 1e-6 + span.bulge_m;
+            bound.chord_gap2_m2 > reach_m * reach_m
+        }) {
+            return;
+        }
+        let (along_m, distance_m, off_deg) = self.foot(i, p, bound.t * self.segments[i].length_m);
+        let better = match best {
+            None => true,
+            Some(b) => {
+                distance_m < b.distance_m - 1e-9
+                    || (distance_m <= b.distance_m + 1e-9 && i < b.span)
+            }
+        };
+        if better {
+            *best = Some(Foot {
+                span: i,
+                along_m,
+                distance_m,
+                off_deg,
+            });
+        }
+    }
+
+    /// The nearest foot on the road of a valid `(lon, lat)` point.
+    fn nearest_foot(&self, p: Coord) -> Foot {
+        let index = self.index();
+        let q = geodesic::ecef_m(p);
+        let mut best: Option<Foot> = None;
+        let n = index.spans.len();
+        if n <= SCAN_SPANS {
+            // Few segments: bounding them all is cheaper than walking a tree. The one with the
+            // lowest bound is solved first, so that the others mostly fall to the bound.
+            let mut bounds = [Bound {
+                chord_gap2_m2: 0.0,
+                t: 0.0,
+            }; SCAN_SPANS];
+            let mut first = 0;
+            for (i, b) in bounds.iter_mut().enumerate().take(n) {
+                *b = index.bound(i, q);
+            }
+            for i in 1..n {
+                if bounds[i].chord_gap2_m2 < bounds[first].chord_gap2_m2 {
+                    first = i;
+                }
+            }
+            self.try_segment(first, p, bounds[first], &mut best);
+            for i in (0..n).filter(|&i| i != first) {
+                self.try_segment(i, p, bounds[i], &mut best);
+            }
+        } else {
+            for (candidate, box_d2) in index.tree.nearest_neighbor_iter_with_distance_2(&q) {
+                // Boxes come nearest first; none further on can beat the best any more.
+                if best.is_some_and(|b| box_d2.sqrt() > b.distance_m + 1e-6) {
+                    break;
+                }
+                let i = candidate.data;
+                self.try_segment(i, p, index.bound(i, q), &mut best);
+            }
+        }
+        // A road has at least one segment, so the search always finds a foot.
+        best.unwrap_or(Foot {
+            span: 0,
             along_m: 0.0,
-            point: a,
-            distance_m: geodesic::distance_m(a, p),
-            bearing_off_deg: 0.0,
+            distance_m: geodesic::distance_m(self.coords[0], p),
+            off_deg: 0.0,
         })
+    }
+
+    /// The turn in degrees (positive to the right) at the inner vertex where segment `i` is left
+    /// at `along_m`, when that is one of its ends; `None` inside the segment or at a road end.
+    fn corner_turn_deg(&self, i: usize, along_m: f64) -> Option<f64> {
+        let seg = &self.segments[i];
+        if along_m >= seg.length_m && i + 1 < self.segments.len() {
+            Some(geodesic::normalize_deg(
+                self.segments[i + 1].azimuth_start_deg - seg.azimuth_end_deg,
+            ))
+        } else if along_m <= 0.0 && i > 0 {
+            Some(geodesic::normalize_deg(
+                seg.azimuth_start_deg - self.segments[i - 1].azimuth_end_deg,
+            ))
+        } else {
+            None
+        }
     }
 
     /// Locates a point: its chainage, signed offset, side and the nearest road point.
     ///
     /// The nearest point of the road decides; at the outside of a corner that is the corner
-    /// vertex. A point beyond an end has its chainage clamped to 0 or the length.
+    /// vertex. A point beyond an end has its chainage clamped to 0 or the length, and
+    /// [`Location::beyond_end`] set.
     ///
     /// # Units
     /// Metres; the point is `(lon, lat)` in degrees.
     ///
     /// # Errors
-    /// [`RoadError::BadPoint`] when the point is not a finite longitude and latitude in range.
+    /// [`RoadError::BadPoint`] when the point is not a finite longitude in [-540, 540] (a road
+    /// across the antimeridian is unrolled past ±180°) and latitude in [-90, 90].
     ///
     /// # Examples
     /// ```
@@ -188,6 +351,7 @@ impl Road {
     /// assert_eq!(at.side, Side::Left);
     /// assert!((at.offset_m - 1_105.74).abs() < 0.01);
     /// assert!((at.chainage_m - road.length_m() / 2.0).abs() < 0.001);
+    /// assert!(!at.beyond_end);
     /// ```
     pub fn locate(&self, p: Coord) -> Result<Location, RoadError> {
         if !p.x.is_finite()
@@ -197,61 +361,41 @@ impl Road {
         {
             return Err(RoadError::BadPoint { lon: p.x, lat: p.y });
         }
-        let q = geodesic::ecef_m(p);
-        let mut best: Option<(usize, Foot)> = None;
-        for (candidate, d2) in self.index().tree.nearest_neighbor_iter_with_distance_2(&q) {
-            let i = candidate.data;
-            if let Some((_, b)) = &best {
-                // Box distance is a lower bound of the geodesic distance to the segment.
-                if d2.sqrt() > b.distance_m + 1e-6 {
-                    break;
-                }
-            }
-            let foot = self.foot_on_segment(i, p);
-            let better = match &best {
-                None => true,
-                Some((bi, b)) => {
-                    foot.distance_m < b.distance_m - 1e-9
-                        || (foot.distance_m <= b.distance_m + 1e-9 && i < *bi)
-                }
-            };
-            if better {
-                best = Some((i, foot));
-            }
-        }
-        let Some((i, foot)) = best else {
-            return Err(RoadError::BadPoint { lon: p.x, lat: p.y });
-        };
-        let sin_off = foot.bearing_off_deg.to_radians().sin();
-        // At an inner vertex the nearest point is the corner only for a point in the wedge
-        // outside the turn, which is the outside side's (as the corridor builds it); past a 90°
-        // turn that wedge reaches across the line of either segment, where the bearing alone
-        // would name the inside side.
-        let turn_deg =
-            if foot.along_m >= self.segments[i].length_m && i + 1 < self.segments.len() {
-                Some(self.segments[i + 1].azimuth_start_deg - self.segments[i].azimuth_end_deg)
-            } else if foot.along_m <= 0.0 && i > 0 {
-                Some(self.segments[i].azimuth_start_deg - self.segments[i - 1].azimuth_end_deg)
-            } else {
-                None
-            }
-            .map(geodesic::normalize_deg);
-        let side = match turn_deg {
-            Some(turn) if foot.distance_m > 0.0 && turn > 1e-9 => Side::Left,
-            Some(turn) if foot.distance_m > 0.0 && turn < -1e-9 => Side::Right,
-            _ if sin_off > 0.0 => Side::Right,
+        let Foot {
+            span: i,
+            along_m,
+            distance_m,
+            off_deg,
+        } = self.nearest_foot(p);
+        let side = match self.corner_turn_deg(i, along_m) {
+            // At an inner vertex the nearest point is the corner only for a point in the wedge
+            // outside the turn, which is the outside side's (as the corridor builds it); past a
+            // 90° turn that wedge reaches across the line of either segment, where the bearing
+            // alone would name the inside side.
+            Some(turn) if distance_m > 0.0 && turn > 1e-9 => Side::Left,
+            Some(turn) if distance_m > 0.0 && turn < -1e-9 => Side::Right,
+            // Left when the geodesic to the point leaves the road turning left (a point on
+            // the road counts as left).
+            _ if off_deg.to_radians().sin() > 0.0 => Side::Right,
             _ => Side::Left,
         };
-        let offset_m = match side {
-            Side::Left => foot.distance_m,
-            Side::Right => -foot.distance_m,
-        };
+        // At an end vertex the offset is the angle between the way out of the road and the
+        // geodesic to the point: more than 90° off the road's direction means beyond the end.
+        let cos_off = off_deg.to_radians().cos();
+        let seg = &self.segments[i];
+        let beyond_end = distance_m > 0.0
+            && ((i == 0 && along_m <= 0.0 && cos_off < 0.0)
+                || (i + 1 == self.segments.len() && along_m >= seg.length_m && cos_off > 0.0));
         Ok(Location {
-            chainage_m: (self.chainage_m[i] + foot.along_m).min(self.length_m()),
-            offset_m,
+            chainage_m: (self.chainage_m[i] + along_m).min(self.length_m()),
+            offset_m: match side {
+                Side::Left => distance_m,
+                Side::Right => -distance_m,
+            },
             side,
-            nearest: foot.point,
-            distance_m: foot.distance_m,
+            nearest: self.on_segment_line(i, along_m).0,
+            distance_m,
+            beyond_end,
         })
     }
 

@@ -7,6 +7,7 @@
 
 mod locate;
 mod read;
+mod side;
 
 use std::sync::OnceLock;
 
@@ -15,6 +16,7 @@ use geo::{Coord, LineString};
 use crate::geodesic;
 
 pub use locate::Location;
+pub use side::{Side, SideNames};
 
 /// What can be wrong with a road.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -135,7 +137,7 @@ pub struct Road {
     coords: Vec<Coord>,
     chainage_m: Vec<f64>,
     segments: Vec<Segment>,
-    index: OnceLock<locate::SegmentIndex>,
+    index: OnceLock<locate::NearestIndex>,
 }
 
 impl Road {

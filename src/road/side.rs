@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::Road;
+use super::Road;
 
 /// A side of the road relative to its direction of travel (from its first vertex to its last).
 ///

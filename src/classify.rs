@@ -24,6 +24,7 @@ use geojson::{Feature, GeoJson, GeometryValue};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::geojson_input::{self, GeoJsonError};
 use crate::{Cap, Corridor, CorridorOptions, Road, Side, SideNames};
 
 /// What can go wrong placing points.
@@ -89,12 +90,9 @@ pub enum ClassifyError {
         /// What is wrong.
         message: String,
     },
-    /// The text is not JSON.
-    #[error("not valid JSON: {0}")]
-    Json(String),
-    /// The JSON is not GeoJSON.
-    #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
+    /// The file is not the GeoJSON asked for.
+    #[error(transparent)]
+    GeoJson(#[from] GeoJsonError),
     /// A GeoJSON feature that is not a usable point.
     #[error("feature {index}: {problem}")]
     BadFeature {
@@ -697,7 +695,7 @@ fn write_error(e: csv::Error) -> ClassifyError {
 /// other member is kept as it was.
 ///
 /// # Errors
-/// [`ClassifyError::Json`], [`ClassifyError::NotGeoJson`], or [`ClassifyError::BadFeature`]
+/// [`ClassifyError::GeoJson`] or [`ClassifyError::BadFeature`]
 /// for a feature that is not a Point in range.
 ///
 /// # Examples
@@ -721,17 +719,15 @@ pub fn classify_geojson(
     classifier: &Classifier,
     text: &str,
 ) -> Result<(GeoJson, Summary), ClassifyError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| ClassifyError::Json(e.to_string()))?;
-    let mut geojson: GeoJson =
-        serde_json::from_value(value).map_err(|e| ClassifyError::NotGeoJson(e.to_string()))?;
+    let mut geojson = geojson_input::parse(text)?;
     let features: &mut [Feature] = match &mut geojson {
         GeoJson::FeatureCollection(fc) => &mut fc.features,
         GeoJson::Feature(f) => std::slice::from_mut(f),
         GeoJson::Geometry(_) => {
-            return Err(ClassifyError::NotGeoJson(
-                "expected Point features, found a bare geometry".into(),
-            ));
+            return Err(GeoJsonError::BareGeometry {
+                expected: "Point features",
+            }
+            .into());
         }
     };
     let placed: Vec<Result<Classification, ClassifyError>> = features

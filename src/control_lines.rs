@@ -4,9 +4,10 @@
 
 use geo::line_intersection::{LineIntersection, line_intersection};
 use geo::{Coord, Intersects, Line, LineString, MultiLineString};
-use geojson::{GeoJson, GeometryValue};
+use geojson::GeometryValue;
 
 use crate::geodesic;
+use crate::geojson_input::{self, GeoJsonError};
 use crate::patrol::{CheckpointKind, Patrol};
 use crate::{Corridor, Road, RoadError, Side};
 
@@ -98,12 +99,9 @@ pub enum ControlLineError {
         /// Its distance from the corridor's road, metres.
         distance_m: f64,
     },
-    /// The text is not JSON.
-    #[error("not valid JSON: {0}")]
-    Json(String),
-    /// The JSON is not GeoJSON.
-    #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
+    /// The file is not the GeoJSON asked for.
+    #[error(transparent)]
+    GeoJson(#[from] GeoJsonError),
     /// The GeoJSON holds no line.
     #[error("no LineString or MultiLineString found (found {found})")]
     NoLine {
@@ -288,7 +286,7 @@ pub fn patrol_gates(corridor: &Corridor, patrol: &Patrol) -> Result<Vec<Gate>, C
 /// longitude and latitude.
 ///
 /// # Errors
-/// [`ControlLineError::Json`], [`ControlLineError::NotGeoJson`], [`ControlLineError::NoLine`]
+/// [`ControlLineError::GeoJson`], [`ControlLineError::NoLine`]
 /// when there is no line, [`ControlLineError::BadVertex`] for a vertex out of range.
 ///
 /// # Examples
@@ -301,19 +299,11 @@ pub fn patrol_gates(corridor: &Corridor, patrol: &Patrol) -> Result<Vec<Gate>, C
 /// assert_eq!(err.to_string(), "no LineString or MultiLineString found (found Point)");
 /// ```
 pub fn read_line_geojson(text: &str) -> Result<MultiLineString, ControlLineError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ControlLineError::Json(e.to_string()))?;
-    let geojson: GeoJson =
-        serde_json::from_value(value).map_err(|e| ControlLineError::NotGeoJson(e.to_string()))?;
-    let geometries: Vec<GeometryValue> = match geojson {
-        GeoJson::Geometry(g) => vec![g.value],
-        GeoJson::Feature(f) => f.geometry.into_iter().map(|g| g.value).collect(),
-        GeoJson::FeatureCollection(fc) => fc
-            .features
-            .into_iter()
-            .filter_map(|f| f.geometry.map(|g| g.value))
-            .collect(),
-    };
+    let geometries: Vec<GeometryValue> = geojson_input::feature_collection(text)?
+        .features
+        .into_iter()
+        .filter_map(|f| f.geometry.map(|g| g.value))
+        .collect();
     let mut lines: Vec<Vec<Vec<f64>>> = Vec::new();
     let mut found: Vec<&'static str> = Vec::new();
     for g in &geometries {

@@ -31,6 +31,7 @@ pub mod control_lines;
 #[cfg(feature = "proj")]
 pub mod crs;
 pub mod export;
+pub mod geojson_input;
 pub mod patrol;
 pub mod places;
 pub mod road;

@@ -2,19 +2,17 @@
 //! road.
 
 use geo::Coord;
-use geojson::{GeoJson, GeometryValue};
+use geojson::GeometryValue;
 
+use crate::geojson_input::{self, GeoJsonError};
 use crate::{Location, Road, RoadError};
 
 /// What can be wrong with places.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlaceError {
-    /// The text is not JSON.
-    #[error("not valid JSON: {0}")]
-    Json(String),
-    /// The JSON is not GeoJSON.
-    #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
+    /// The file is not the GeoJSON asked for.
+    #[error(transparent)]
+    GeoJson(#[from] GeoJsonError),
     /// A feature without a usable point or name.
     #[error("feature {index}: {problem}")]
     BadFeature {
@@ -163,7 +161,7 @@ impl Places {
     /// `aliases` array of other spellings (a bare Point geometry has no name and is refused).
     ///
     /// # Errors
-    /// [`PlaceError::Json`], [`PlaceError::NotGeoJson`], or [`PlaceError::BadFeature`] for a
+    /// [`PlaceError::GeoJson`], or [`PlaceError::BadFeature`] for a
     /// feature with no point, no name or coordinates out of range.
     ///
     /// # Examples
@@ -174,19 +172,7 @@ impl Places {
     /// assert_eq!(err.to_string(), "feature 0: it has no `name` property");
     /// ```
     pub fn from_geojson_str(text: &str) -> Result<Places, PlaceError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| PlaceError::Json(e.to_string()))?;
-        let geojson: GeoJson =
-            serde_json::from_value(value).map_err(|e| PlaceError::NotGeoJson(e.to_string()))?;
-        let features = match geojson {
-            GeoJson::FeatureCollection(fc) => fc.features,
-            GeoJson::Feature(f) => vec![f],
-            GeoJson::Geometry(_) => {
-                return Err(PlaceError::NotGeoJson(
-                    "expected Point features with a `name` property, found a bare geometry".into(),
-                ));
-            }
-        };
+        let features = geojson_input::features(text, "Point features with a `name` property")?;
         let mut places = Vec::with_capacity(features.len());
         for (index, f) in features.iter().enumerate() {
             let bad = |problem: &str| PlaceError::BadFeature {

@@ -18,6 +18,7 @@ use geojson::{Feature, FeatureCollection, GeometryValue};
 use serde_json::{Value, json};
 
 use super::{WriteError, write_atomic};
+use crate::geojson_input::{self, GeoJsonError};
 
 const LEAFLET_JS: &str = include_str!("../../assets/leaflet/leaflet.js");
 const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
@@ -31,12 +32,9 @@ const DEFAULT_MARKER: &str = "#7e7e7e";
 /// Why a file cannot be a map layer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LayerError {
-    /// The text is not JSON.
-    #[error("not valid JSON: {0}")]
-    Json(String),
-    /// The JSON is not GeoJSON.
-    #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
+    /// The file is not the GeoJSON asked for.
+    #[error(transparent)]
+    GeoJson(#[from] GeoJsonError),
 }
 
 /// Reads any GeoJSON (a FeatureCollection, a Feature or a bare Geometry) as a layer.
@@ -53,22 +51,7 @@ pub enum LayerError {
 /// assert!(layer_from_geojson_str("[1, 2").is_err());
 /// ```
 pub fn layer_from_geojson_str(text: &str) -> Result<FeatureCollection, LayerError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| LayerError::Json(e.to_string()))?;
-    let geojson: geojson::GeoJson =
-        serde_json::from_value(value).map_err(|e| LayerError::NotGeoJson(e.to_string()))?;
-    Ok(match geojson {
-        geojson::GeoJson::FeatureCollection(fc) => fc,
-        geojson::GeoJson::Feature(f) => FeatureCollection {
-            bbox: None,
-            features: vec![f],
-            foreign_members: None,
-        },
-        geojson::GeoJson::Geometry(g) => FeatureCollection {
-            bbox: None,
-            features: vec![Feature::from(g)],
-            foreign_members: None,
-        },
-    })
+    Ok(geojson_input::feature_collection(text)?)
 }
 
 /// Named layers to show on a map, drawn in the order they were added (the first at the bottom).

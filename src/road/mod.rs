@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use geo::{Coord, LineString};
 
 use crate::geodesic;
+use crate::geojson_input::GeoJsonError;
 
 pub use locate::Location;
 pub use side::{Side, SideNames};
@@ -54,12 +55,9 @@ pub enum RoadError {
         /// Zero-based index of the first vertex.
         index: usize,
     },
-    /// The text is not JSON.
-    #[error("not valid JSON: {0}")]
-    Json(String),
-    /// The JSON is not GeoJSON.
-    #[error("not GeoJSON: {0}")]
-    NotGeoJson(String),
+    /// The file is not the GeoJSON asked for.
+    #[error(transparent)]
+    GeoJson(#[from] GeoJsonError),
     /// The GeoJSON holds no line geometry.
     #[error("no LineString or MultiLineString found (found {found})")]
     NoLine {

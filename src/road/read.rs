@@ -5,6 +5,7 @@ use geojson::{GeoJson, Geometry, GeometryValue};
 
 use super::{Road, RoadError};
 use crate::geodesic;
+use crate::geojson_input;
 
 /// Line parts whose ends are closer than this (metres) are joined.
 const JOIN_TOLERANCE_M: f64 = 1.0;
@@ -16,7 +17,7 @@ impl Road {
     /// far end is the one that meets, as OpenStreetMap ways often are. Elevations are ignored.
     ///
     /// # Errors
-    /// [`RoadError::Json`], [`RoadError::NotGeoJson`], [`RoadError::NoLine`],
+    /// [`RoadError::GeoJson`], [`RoadError::NoLine`],
     /// [`RoadError::Disconnected`], or any error of [`Road::new`].
     ///
     /// # Examples
@@ -31,16 +32,7 @@ impl Road {
     /// assert_eq!(road.coords().len(), 3);
     /// ```
     pub fn from_geojson_str(text: &str) -> Result<Road, RoadError> {
-        // Straight from the text into GeoJSON types, without a `serde_json::Value` of the whole
-        // file first: for a 1,000,000-vertex road that tree was about 140 MB, the peak of the
-        // reading. Only a failure parses again, to tell bad JSON from JSON that is not GeoJSON.
-        let geojson: GeoJson =
-            serde_json::from_str(text).map_err(|e| {
-                match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                    Err(syntax) => RoadError::Json(one_line(syntax.to_string())),
-                    Ok(_) => RoadError::NotGeoJson(one_line(e.to_string())),
-                }
-            })?;
+        let geojson = geojson_input::parse(text)?;
         let mut parts = Vec::new();
         let mut found = Vec::new();
         match &geojson {
@@ -169,28 +161,10 @@ fn finite_distance_m(a: Coord, b: Coord) -> f64 {
     }
 }
 
-/// A parser's message kept to one printable line: serde quotes what it found, and a type name
-/// in a broken file can hold a newline (found by the `read_road` fuzzer).
-fn one_line(message: String) -> String {
-    if !message.chars().any(char::is_control) {
-        return message;
-    }
-    message
-        .chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geojson_input::GeoJsonError;
 
     #[test]
     fn joins_parts_given_out_of_order_and_reversed() {
@@ -229,11 +203,11 @@ mod tests {
         );
         assert!(matches!(
             Road::from_geojson_str("{\"type\": \"Nope\"}"),
-            Err(RoadError::NotGeoJson(_))
+            Err(RoadError::GeoJson(GeoJsonError::NotGeoJson(_)))
         ));
         assert!(matches!(
             Road::from_geojson_str("[1, 2"),
-            Err(RoadError::Json(_))
+            Err(RoadError::GeoJson(GeoJsonError::Json(_)))
         ));
     }
 }

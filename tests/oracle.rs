@@ -138,6 +138,61 @@ fn check_boundary(
     m
 }
 
+/// The limit lines against the oracle: every vertex of a limit lies at the width (± the
+/// tolerance) on its side, and every vertex of the half's boundary that the oracle puts there
+/// (clear of the tolerance band's edge) is on a limit line; each line runs along the road.
+fn check_limits(name: &str, corridor: &Corridor, oracle: &Oracle) {
+    let t = corridor.options().tolerance_m;
+    for side in [Side::Left, Side::Right] {
+        let w = corridor.options().width_m(side);
+        let sign = if side == Side::Left { 1.0 } else { -1.0 };
+        let limit = corridor.limit(side);
+        let on: std::collections::HashSet<[u64; 2]> = limit
+            .0
+            .iter()
+            .flat_map(|l| l.0.iter())
+            .map(|c| [c.x.to_bits(), c.y.to_bits()])
+            .collect();
+        let limit_coords: Vec<Coord> = limit.0.iter().flat_map(|l| l.0.iter().copied()).collect();
+        for (c, n) in limit_coords.iter().zip(nearest_all(oracle, &limit_coords)) {
+            // Behind an end the road's end vertex is nearest: on the axis of a round cap the
+            // side is the quarter disc's, and by a flat cap the outside of a last bend reaches
+            // past the cap's normal, at the width from its own stretch of road but nearer the
+            // end vertex (as check_boundary allows).
+            let at_end = n.chainage_m <= 1e-3 || n.chainage_m >= oracle.length_m() - 1e-3;
+            if at_end && corridor.options().cap == Cap::Flat {
+                continue;
+            }
+            assert!(
+                (n.distance_m - w).abs() <= t && (n.side == sign || at_end),
+                "{name}: {side} limit vertex {c:?} at {} m, side {}",
+                n.distance_m,
+                n.side
+            );
+        }
+        for line in &limit.0 {
+            let ends = nearest_all(oracle, &[line.0[0], line.0[line.0.len() - 1]]);
+            assert!(
+                ends[0].chainage_m <= ends[1].chainage_m + t,
+                "{name}: a {side} limit line runs against the road"
+            );
+        }
+        let boundary: Vec<Coord> = rings(corridor.half(side))
+            .into_iter()
+            .flat_map(|r| r.0.iter().copied())
+            .collect();
+        for (c, n) in boundary.iter().zip(nearest_all(oracle, &boundary)) {
+            if n.side == sign && n.distance_m >= w - t + 0.01 {
+                assert!(
+                    on.contains(&[c.x.to_bits(), c.y.to_bits()]),
+                    "{name}: {side} boundary vertex {c:?} at {} m is on no limit line",
+                    n.distance_m
+                );
+            }
+        }
+    }
+}
+
 /// Everything the issue asks of a corridor, measured by the oracle.
 fn check(name: &str, corridor: &Corridor) -> Measured {
     check_with(name, corridor, true)
@@ -165,6 +220,7 @@ fn check_with(name: &str, corridor: &Corridor, halves: bool) -> Measured {
     if halves {
         check_boundary(corridor, &oracle, left, true);
         check_boundary(corridor, &oracle, right, true);
+        check_limits(name, corridor, &oracle);
     }
 
     // The halves tile the whole: areas add up and neither gap nor overlap.

@@ -427,7 +427,7 @@ fn limit_vertices_lie_at_the_width() {
     let mut worst = 0.0f64;
     let mut count = 0;
     for side in [Side::Left, Side::Right] {
-        let limit = control_lines::limit(&corridor, side);
+        let limit = corridor.limit(side);
         assert!(!limit.0.is_empty());
         for c in limit.0.iter().flat_map(|l| l.0.iter()) {
             let (d, _, _) = oracle.nearest(*c);

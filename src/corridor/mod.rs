@@ -22,11 +22,12 @@
 //! S-bend), each overlapping piece goes to the side of the nearest road point of an interior
 //! point of that piece; the halves still tile the corridor.
 
+mod limit;
 mod offset;
 mod overlay;
 mod simplify;
 
-use geo::{GeodesicArea, MultiPolygon};
+use geo::{GeodesicArea, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
 
 use crate::{Road, Side, SideNames};
@@ -238,6 +239,8 @@ pub struct Corridor {
     whole: MultiPolygon,
     left: MultiPolygon,
     right: MultiPolygon,
+    /// The limit lines of the left and right halves.
+    limits: [MultiLineString; 2],
 }
 
 impl Corridor {
@@ -282,13 +285,59 @@ impl Corridor {
         } else {
             split_overlap(road, basis, &grid, left, &whole, overlap)
         };
+        let whole = grid.to_multi_polygon(whole);
+        let left = grid.to_multi_polygon(left);
+        let right = grid.to_multi_polygon(right);
+        let limit_of = |half: &MultiPolygon, side: Side| {
+            limit::limit(
+                &grid,
+                &pieces,
+                &limit::LimitInput {
+                    road: basis,
+                    half,
+                    side,
+                    width_m: options.width_m(side),
+                    tolerance_m: options.tolerance_m,
+                },
+            )
+        };
+        let limits = rayon::join(
+            || limit_of(&left, Side::Left),
+            || limit_of(&right, Side::Right),
+        );
         Corridor {
             road: road.clone(),
             options: *options,
             names: SideNames::for_road(road),
-            whole: grid.to_multi_polygon(whole),
-            left: grid.to_multi_polygon(left),
-            right: grid.to_multi_polygon(right),
+            whole,
+            left,
+            right,
+            limits: [limits.0, limits.1],
+        }
+    }
+
+    /// The outer edge of one half: the parts of the half's boundary that lie at the half's
+    /// width from the road (within the tolerance), each run in the road's direction of travel.
+    /// The road itself and the flat caps are left out. Usually one line; a road that comes back
+    /// on itself can leave several.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Corridor, CorridorOptions, Road, Side};
+    /// use geo::line_string;
+    ///
+    /// let road = Road::new(line_string![(x: 36.0, y: 35.8), (x: 36.1, y: 35.85), (x: 36.2, y: 35.8)]).unwrap();
+    /// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let limit = corridor.limit(Side::Left);
+    /// assert_eq!(limit.0.len(), 1);
+    /// for p in limit.0[0].coords() {
+    ///     assert!((road.distance_m(*p).unwrap() - 6_000.0).abs() < 0.5);
+    /// }
+    /// ```
+    pub fn limit(&self, side: Side) -> &MultiLineString {
+        match side {
+            Side::Left => &self.limits[0],
+            Side::Right => &self.limits[1],
         }
     }
 

@@ -21,11 +21,33 @@ const SAG_SHARE: f64 = 0.4;
 const MAX_DEPTH: u32 = 30;
 
 /// The pieces for both sides, each a closed ring (first point not repeated) that runs
-/// counter-clockwise in longitude/latitude.
+/// counter-clockwise in longitude/latitude, and what each of their vertices is, so that the
+/// limit lines can be read off the union without locating its vertices again.
 #[derive(Debug, Default)]
 pub(crate) struct Pieces {
     pub left: Vec<Vec<[f64; 2]>>,
     pub right: Vec<Vec<[f64; 2]>>,
+    /// Vertices on the road itself (samples, corners, cap centres).
+    pub on_road: Vec<[f64; 2]>,
+    /// The outer corners of flat caps: at the width, but where a limit meets a cap.
+    pub cap_corners: Vec<[f64; 2]>,
+    /// Vertices at the width on the left and on the right, each with the chainage (metres) of
+    /// the road point it was offset from.
+    pub offset_left: Vec<([f64; 2], f64)>,
+    pub offset_right: Vec<([f64; 2], f64)>,
+}
+
+impl Pieces {
+    /// Records the vertices of a wedge (centre first, then its arc) around the road point at
+    /// `chainage_m`.
+    fn mark_wedge(&mut self, ring: &[[f64; 2]], left: bool, chainage_m: f64) {
+        let offsets = if left {
+            &mut self.offset_left
+        } else {
+            &mut self.offset_right
+        };
+        offsets.extend(ring.iter().skip(1).map(|&p| (p, chainage_m)));
+    }
 }
 
 fn xy(c: Coord) -> [f64; 2] {
@@ -201,7 +223,7 @@ fn share_axis(
 /// `first`). The inside of a corner needs nothing: the two strips overlap there.
 fn corner(
     out: &mut Pieces,
-    v: Coord,
+    (v, chainage_m): (Coord, f64),
     (az_in, end): (f64, Sample),
     (az_out, first): (f64, Sample),
     options: &CorridorOptions,
@@ -210,21 +232,25 @@ fn corner(
     let turn = geodesic::normalize_deg(az_out - az_in);
     if turn > 1e-9 {
         // Right turn: the left side is the outside of the corner.
-        out.left.push(wedge(
+        let ring = wedge(
             v,
             options.width_left_m,
             (az_in - 90.0 + turn, first.left),
             (az_in - 90.0, end.left),
             max_sag_m,
-        ));
+        );
+        out.mark_wedge(&ring, true, chainage_m);
+        out.left.push(ring);
     } else if turn < -1e-9 {
-        out.right.push(wedge(
+        let ring = wedge(
             v,
             options.width_right_m,
             (az_in + 90.0, end.right),
             (az_in + 90.0 + turn, first.right),
             max_sag_m,
-        ));
+        );
+        out.mark_wedge(&ring, false, chainage_m);
+        out.right.push(ring);
     }
 }
 
@@ -234,6 +260,7 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
     let (wl, wr) = (options.width_left_m, options.width_right_m);
     let coords = road.coords();
     let segments = road.segments();
+    let chainages = road.vertex_chainages_m();
     let mut out = Pieces::default();
     // Offset points at the ends of the previous segment, for the corner wedges.
     let mut prev_end: Option<Sample> = None;
@@ -267,6 +294,17 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
             sampler.refine(first, last, 0, &mut samples);
         }
 
+        out.on_road.extend(samples.iter().map(|s| xy(s.road)));
+        out.offset_left.extend(
+            samples
+                .iter()
+                .map(|s| (xy(s.left), chainages[i] + s.along_m)),
+        );
+        out.offset_right.extend(
+            samples
+                .iter()
+                .map(|s| (xy(s.right), chainages[i] + s.along_m)),
+        );
         let mut left: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.road)).collect();
         left.extend(samples.iter().rev().map(|s| xy(s.left)));
         out.left.push(left);
@@ -295,14 +333,20 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
                         (az - 270.0, first.right),
                         max_sag_m,
                     );
+                    // Marked before the axes are shared: the shorter radius's end, put into
+                    // the longer quarter, is not at that quarter's width.
+                    out.mark_wedge(&left, true, 0.0);
+                    out.mark_wedge(&right, false, 0.0);
                     share_axis(&mut left, &mut right, (wl, behind_l), (wr, behind_r), true);
                     out.left.push(left);
                     out.right.push(right);
+                } else if !closed {
+                    out.cap_corners.extend([xy(first.left), xy(first.right)]);
                 }
             }
             Some(end) => corner(
                 &mut out,
-                a,
+                (a, chainages[i]),
                 (prev_azimuth_end, end),
                 (seg.azimuth_start_deg, first),
                 options,
@@ -315,7 +359,7 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
     if let (true, Some(end), Some(first)) = (closed, prev_end, first_of_road) {
         corner(
             &mut out,
-            coords[0],
+            (coords[0], 0.0),
             (prev_azimuth_end, end),
             (segments[0].azimuth_start_deg, first),
             options,
@@ -327,9 +371,14 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
         let ahead_r = geodesic::direct(v, az, wr).0;
         let mut left = wedge(v, wl, (az, ahead_l), (az - 90.0, end.left), max_sag_m);
         let mut right = wedge(v, wr, (az + 90.0, end.right), (az, ahead_r), max_sag_m);
+        let length_m = road.length_m();
+        out.mark_wedge(&left, true, length_m);
+        out.mark_wedge(&right, false, length_m);
         share_axis(&mut left, &mut right, (wl, ahead_l), (wr, ahead_r), false);
         out.left.push(left);
         out.right.push(right);
+    } else if let Some(end) = prev_end {
+        out.cap_corners.extend([xy(end.left), xy(end.right)]);
     }
     out
 }

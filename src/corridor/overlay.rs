@@ -63,6 +63,11 @@ impl Grid {
         }
     }
 
+    /// Where `p` lands on the grid: what every result holds for an input vertex `p`.
+    pub(crate) fn snap(&self, p: [f64; 2]) -> [f64; 2] {
+        self.adapter.int_to_float(&self.adapter.float_to_int(&p))
+    }
+
     fn overlay(&self, capacity: usize) -> FloatOverlay<[f64; 2], f64> {
         FloatOverlay::new_custom(
             self.adapter.clone(),

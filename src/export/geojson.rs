@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{WriteError, write_atomic};
 use crate::control_lines::Gate;
 use crate::patrol::{CheckpointKind, Patrol, rfc3339};
-use crate::{Corridor, Side, control_lines};
+use crate::{Corridor, Side};
 
 /// Decimals kept in output coordinates: 1e-7° is about 1 cm.
 pub const DECIMALS: i32 = 7;
@@ -251,7 +251,7 @@ pub fn control_lines_geojson(corridor: &Corridor, gates: &[Gate]) -> FeatureColl
         let side_name = names.name(side);
         let offset_m = corridor.options().width_m(side);
         features.push(line_feature(
-            &control_lines::limit(corridor, side),
+            corridor.limit(side),
             json!({
                 "kind": "limit",
                 "side": side_name,

@@ -107,6 +107,12 @@ pub(crate) fn ecef_dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
+/// Whether `p` is a position: longitude within ±`max_lon_deg` (180, or 540 where a line across
+/// the antimeridian is unrolled), latitude within ±90, neither NaN nor infinite.
+pub(crate) fn is_position(p: Coord, max_lon_deg: f64) -> bool {
+    (-max_lon_deg..=max_lon_deg).contains(&p.x) && (-90.0..=90.0).contains(&p.y)
+}
+
 /// Normalises an angle in degrees to (-180, 180].
 pub(crate) fn normalize_deg(a: f64) -> f64 {
     let mut r = a % 360.0;

@@ -4,7 +4,8 @@
 //! through here, so a broken file is reported the same way wherever it is read, and each
 //! module's error enum wraps [`GeoJsonError`] instead of repeating its variants.
 
-use geojson::{Feature, FeatureCollection, GeoJson};
+use geo::Coord;
+use geojson::{Feature, FeatureCollection, GeoJson, GeometryValue};
 
 /// Why a text is not the GeoJSON asked for.
 ///
@@ -29,6 +30,31 @@ pub enum GeoJsonError {
         /// What the reader needs, as `Point features with a "name" property`.
         expected: &'static str,
     },
+    /// A feature the reader cannot use.
+    #[error("feature {index}: {problem}")]
+    BadFeature {
+        /// Zero-based feature index.
+        index: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+impl GeoJsonError {
+    /// A [`GeoJsonError::BadFeature`] for feature `index`.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::geojson_input::GeoJsonError;
+    /// let e = GeoJsonError::bad_feature(3, "it has no `name` property");
+    /// assert_eq!(e.to_string(), "feature 3: it has no `name` property");
+    /// ```
+    pub fn bad_feature(index: usize, problem: impl Into<String>) -> GeoJsonError {
+        GeoJsonError::BadFeature {
+            index,
+            problem: problem.into(),
+        }
+    }
 }
 
 /// Parses GeoJSON text straight into GeoJSON types.
@@ -108,6 +134,40 @@ pub fn features(text: &str, expected: &'static str) -> Result<Vec<Feature>, GeoJ
         GeoJson::FeatureCollection(fc) => Ok(fc.features),
         GeoJson::Feature(f) => Ok(vec![f]),
         GeoJson::Geometry(_) => Err(GeoJsonError::BareGeometry { expected }),
+    }
+}
+
+/// The `(lon, lat)` of a Point feature, the feature `index` of its file (the range of the
+/// coordinates is for the reader to check).
+///
+/// # Errors
+/// [`GeoJsonError::BadFeature`] when the feature has no geometry, another geometry than a
+/// Point, or a Point with fewer than two coordinates.
+///
+/// # Examples
+/// ```
+/// use corridor::geojson_input::{features, point};
+///
+/// let fs = features(r#"{"type": "FeatureCollection", "features": [
+///   {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [36.8, 35.86]}},
+///   {"type": "Feature", "properties": {}, "geometry": null}]}"#, "Point features").unwrap();
+/// assert_eq!(point(&fs[0], 0).unwrap().x, 36.8);
+/// assert_eq!(point(&fs[1], 1).unwrap_err().to_string(), "feature 1: it has no geometry");
+/// ```
+pub fn point(feature: &Feature, index: usize) -> Result<Coord, GeoJsonError> {
+    match feature.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::Point { coordinates }) => match coordinates.as_slice() {
+            [x, y, ..] => Ok(Coord { x: *x, y: *y }),
+            _ => Err(GeoJsonError::bad_feature(
+                index,
+                "its Point has fewer than 2 coordinates",
+            )),
+        },
+        Some(other) => Err(GeoJsonError::bad_feature(
+            index,
+            format!("expected a Point, found a {}", other.type_name()),
+        )),
+        None => Err(GeoJsonError::bad_feature(index, "it has no geometry")),
     }
 }
 

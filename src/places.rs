@@ -2,7 +2,6 @@
 //! road.
 
 use geo::Coord;
-use geojson::GeometryValue;
 
 use crate::geojson_input::{self, GeoJsonError};
 use crate::{Location, Road, RoadError};
@@ -13,14 +12,6 @@ pub enum PlaceError {
     /// The file is not the GeoJSON asked for.
     #[error(transparent)]
     GeoJson(#[from] GeoJsonError),
-    /// A feature without a usable point or name.
-    #[error("feature {index}: {problem}")]
-    BadFeature {
-        /// Zero-based feature index.
-        index: usize,
-        /// What is wrong with it.
-        problem: String,
-    },
     /// A name that is not among the places.
     #[error("unknown place `{name}`{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     Unknown {
@@ -161,8 +152,8 @@ impl Places {
     /// `aliases` array of other spellings (a bare Point geometry has no name and is refused).
     ///
     /// # Errors
-    /// [`PlaceError::GeoJson`], or [`PlaceError::BadFeature`] for a
-    /// feature with no point, no name or coordinates out of range.
+    /// [`PlaceError::GeoJson`]: the text is not GeoJSON, or a feature has no point, no name or
+    /// coordinates out of range ([`GeoJsonError::BadFeature`]).
     ///
     /// # Examples
     /// ```
@@ -175,34 +166,14 @@ impl Places {
         let features = geojson_input::features(text, "Point features with a `name` property")?;
         let mut places = Vec::with_capacity(features.len());
         for (index, f) in features.iter().enumerate() {
-            let bad = |problem: &str| PlaceError::BadFeature {
-                index,
-                problem: problem.to_string(),
-            };
+            let bad = |problem: &str| GeoJsonError::bad_feature(index, problem);
             let name = f
                 .property("name")
                 .and_then(|v| v.as_str())
                 .ok_or_else(|| bad("it has no `name` property"))?;
-            let position = match f.geometry.as_ref().map(|g| &g.value) {
-                Some(GeometryValue::Point { coordinates }) => {
-                    match (
-                        coordinates.as_slice().first(),
-                        coordinates.as_slice().get(1),
-                    ) {
-                        (Some(&x), Some(&y)) => Coord { x, y },
-                        _ => return Err(bad("its Point has fewer than 2 coordinates")),
-                    }
-                }
-                Some(other) => {
-                    return Err(bad(&format!(
-                        "expected a Point, found a {}",
-                        other.type_name()
-                    )));
-                }
-                None => return Err(bad("it has no geometry")),
-            };
+            let position = geojson_input::point(f, index)?;
             if !(-180.0..=180.0).contains(&position.x) || !(-90.0..=90.0).contains(&position.y) {
-                return Err(bad("its coordinates are out of range (expected lon, lat)"));
+                return Err(bad("its coordinates are out of range (expected lon, lat)").into());
             }
             let mut place = Place::new(name, position);
             if let Some(aliases) = f.property("aliases").and_then(|v| v.as_array()) {

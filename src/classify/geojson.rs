@@ -1,7 +1,6 @@
 //! Placing the points of a GeoJSON file.
 
-use geo::Coord;
-use geojson::{Feature, GeoJson, GeometryValue};
+use geojson::{Feature, GeoJson};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -13,8 +12,8 @@ use crate::geojson_input::{self, GeoJsonError};
 /// other member is kept as it was.
 ///
 /// # Errors
-/// [`ClassifyError::GeoJson`] or [`ClassifyError::BadFeature`]
-/// for a feature that is not a Point in range.
+/// [`ClassifyError::GeoJson`]: the text is not GeoJSON, or a feature is not a Point in range
+/// ([`GeoJsonError::BadFeature`]).
 ///
 /// # Examples
 /// ```
@@ -52,28 +51,10 @@ pub fn classify_geojson(
         .par_iter()
         .enumerate()
         .map(|(index, f)| {
-            let bad = |problem: String| ClassifyError::BadFeature { index, problem };
-            let p = match f.geometry.as_ref().map(|g| &g.value) {
-                Some(GeometryValue::Point { coordinates }) => {
-                    match (
-                        coordinates.as_slice().first(),
-                        coordinates.as_slice().get(1),
-                    ) {
-                        (Some(&x), Some(&y)) => Coord { x, y },
-                        _ => return Err(bad("its Point has fewer than 2 coordinates".into())),
-                    }
-                }
-                Some(other) => {
-                    return Err(bad(format!(
-                        "expected a Point, found a {}",
-                        other.type_name()
-                    )));
-                }
-                None => return Err(bad("it has no geometry".into())),
-            };
-            classifier
-                .classify(p)
-                .map_err(|e| bad(format!("{e} (coordinates are lon, lat)")))
+            let p = geojson_input::point(f, index)?;
+            classifier.classify(p).map_err(|e| {
+                GeoJsonError::bad_feature(index, format!("{e} (coordinates are lon, lat)")).into()
+            })
         })
         .collect();
     let mut summary = Summary::default();

@@ -24,6 +24,7 @@ mod geojson;
 use geo::Coord;
 use rayon::prelude::*;
 
+use crate::geodesic;
 use crate::geojson_input::GeoJsonError;
 use crate::{Cap, Corridor, CorridorOptions, Road, Side, SideNames};
 
@@ -98,14 +99,6 @@ pub enum ClassifyError {
     /// The file is not the GeoJSON asked for.
     #[error(transparent)]
     GeoJson(#[from] GeoJsonError),
-    /// A GeoJSON feature that is not a usable point.
-    #[error("feature {index}: {problem}")]
-    BadFeature {
-        /// Zero-based feature index.
-        index: usize,
-        /// What is wrong with it.
-        problem: String,
-    },
     /// Reading the input failed.
     #[error("cannot read: {0}")]
     Read(#[source] std::io::Error),
@@ -254,11 +247,7 @@ impl Classifier {
     /// assert!(c.classify(coord! { x: 200.0, y: 0.0 }).is_err());
     /// ```
     pub fn classify(&self, p: Coord) -> Result<Classification, ClassifyError> {
-        if !p.x.is_finite()
-            || !p.y.is_finite()
-            || !(-180.0..=180.0).contains(&p.x)
-            || !(-90.0..=90.0).contains(&p.y)
-        {
+        if !geodesic::is_position(p, 180.0) {
             return Err(ClassifyError::BadPoint { lon: p.x, lat: p.y });
         }
         // The range is checked above, so the road cannot refuse the point.
@@ -339,7 +328,6 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geodesic;
     use geo::{Contains, line_string};
 
     /// A small deterministic generator (xorshift64*), so the random cases are the same each run.
@@ -359,9 +347,14 @@ mod tests {
     /// A winding road near Ariha (longitude, latitude): bends tight enough, for the widths used,
     /// that the offsets on the inside of a bend overlap.
     fn curvy_road() -> Road {
-        let coords: Vec<Coord> = (0..=40)
+        curvy_road_of(40)
+    }
+
+    /// The same road drawn with `n` segments.
+    fn curvy_road_of(n: usize) -> Road {
+        let coords: Vec<Coord> = (0..=n)
             .map(|k| {
-                let t = k as f64 / 40.0;
+                let t = k as f64 / n as f64;
                 Coord {
                     x: 36.40 + 0.30 * t,
                     y: 35.80 + 0.025 * (t * 14.0).sin() + 0.01 * (t * 37.0).cos(),
@@ -535,17 +528,8 @@ mod tests {
     /// plane would fail. Points near the road, far off it and beyond its ends.
     #[test]
     fn locate_agrees_with_the_oracle_on_long_roads_and_far_from_idlib() {
-        let long: Vec<Coord> = (0..=400)
-            .map(|k| {
-                let t = k as f64 / 400.0;
-                Coord {
-                    x: 36.40 + 0.30 * t,
-                    y: 35.80 + 0.025 * (t * 14.0).sin() + 0.01 * (t * 37.0).cos(),
-                }
-            })
-            .collect();
         let roads = [
-            (Road::from_coords(long).unwrap(), 30_000.0, 150),
+            (curvy_road_of(400), 30_000.0, 150),
             (
                 Road::new(
                     line_string![(x: 179.2, y: -17.0), (x: 179.8, y: -16.9), (x: -179.6, y: -16.7)],

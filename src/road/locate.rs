@@ -354,11 +354,7 @@ impl Road {
     /// assert!(!at.beyond_end);
     /// ```
     pub fn locate(&self, p: Coord) -> Result<Location, RoadError> {
-        if !p.x.is_finite()
-            || !p.y.is_finite()
-            || !(-540.0..=540.0).contains(&p.x)
-            || !(-90.0..=90.0).contains(&p.y)
-        {
+        if !geodesic::is_position(p, 540.0) {
             return Err(RoadError::BadPoint { lon: p.x, lat: p.y });
         }
         let Foot {

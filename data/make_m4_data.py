@@ -184,9 +184,11 @@ def build_places(ocha_points):
                 "name_ar": props["NAME_ARA"],
                 "kind": "place",
                 "aliases": aliases,
-                "pcode": pcode,
+                # Ain al-Hawr's OCHA candidate is another point (see the note): no P-code.
+                "pcode": None if primary == "GeoNames" else pcode,
                 "geonames_id": gid,
                 "position_from": primary,
+                "ocha_pcode": pcode,
                 "ocha_lon_lat": rounded(ocha_pos),
                 "geonames_lon_lat": [glon, glat],
                 "gazetteer_spread_m": round(spread),

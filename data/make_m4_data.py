@@ -97,7 +97,7 @@ AIN_AL_HAWR_NOTE = (
     "0.74 km from the Idlib line, and 172220 in Idlib governorate, 7 km NNE of it on the line "
     "itself. The protocol names 'Ain al-Hawr (Latakia governorate)', and the joint patrols "
     "ended where the road leaves Idlib (SOHR: 'the last stop on the highway in rebel-held "
-    "areas'; the Russian column went on west to Ain al-Bayda, GeoNames 172242, 1.0 km WSW of "
+    "areas'; the Russian column went on west to Ain al-Bayda, GeoNames 172242, 1.2 km SW of "
     "172221), so 172221 is used. OCHA has one Ain al-Hawr in Latakia governorate, C3728 (Ein "
     "Elhur, Kansaba sub-district), but its point lies {spread_km:.1f} km SSW of 172221, deep in "
     "the hills 8.7 km from the Idlib line, where no road to Jisr al-Shughur runs: either OCHA's "

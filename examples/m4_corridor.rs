@@ -101,8 +101,9 @@ fn run() -> Result<(), String> {
     // The map page shows every layer, and the named places for orientation.
     let places_layer: geojson::FeatureCollection = serde_json::from_str(&places_text)
         .map_err(|e| format!("{}: {e}", places_path.display()))?;
+    let governorate_lines = governorate_lines_near(&area.governorates, &corridor)?;
     let map = export::MapLayers::new(name)
-        .layer("Governorates", &area.governorates)
+        .layer("Governorate lines", &governorate_lines)
         .layer("Zones", &zones)
         .layer("Control lines", &control_lines)
         .layer("Patrol", &patrol_layer)
@@ -144,7 +145,9 @@ fn run() -> Result<(), String> {
         })
         .map_err(failed)?;
     files
-        .stage(&out.join("m4_places.csv"), |w| write_villages_csv(w, &villages))
+        .stage(&out.join("m4_places.csv"), |w| {
+            write_villages_csv(w, &villages)
+        })
         .map_err(failed)?;
     files.commit().map_err(failed)?;
 
@@ -227,6 +230,62 @@ impl AreaLayers {
             populated_places: layer("populated_places.geojson")?,
         })
     }
+}
+
+/// How far around the corridor the map draws the governorate lines, degrees of longitude and
+/// latitude (about 13 km): the page zooms to what it draws, and whole governorates would shrink
+/// the corridor to a sliver.
+const MAP_MARGIN_DEG: (f64, f64) = (0.15, 0.12);
+
+/// The governorates' boundary lines within a box around the corridor, for the map page and the
+/// KML; the whole polygons stay in `data/governorates.geojson`.
+fn governorate_lines_near(
+    governorates: &FeatureCollection,
+    corridor: &Corridor,
+) -> Result<FeatureCollection, String> {
+    use geo::{BooleanOps, BoundingRect, Geometry, LineString, MultiLineString, Rect};
+    let mut features = Vec::new();
+    let Some(bounds) = corridor.whole().bounding_rect() else {
+        return Ok(FeatureCollection::from_iter(features));
+    };
+    let (dx, dy) = MAP_MARGIN_DEG;
+    let window = Rect::new(
+        geo::coord! { x: bounds.min().x - dx, y: bounds.min().y - dy },
+        geo::coord! { x: bounds.max().x + dx, y: bounds.max().y + dy },
+    )
+    .to_polygon();
+    for (index, f) in governorates.features.iter().enumerate() {
+        let bad = |why: &str| format!("data/governorates.geojson: feature {index}: {why}");
+        let geometry = f.geometry.clone().ok_or_else(|| bad("no geometry"))?;
+        let rings: Vec<LineString> =
+            match Geometry::try_from(geometry).map_err(|e| bad(&e.to_string()))? {
+                Geometry::Polygon(p) => std::iter::once(p.exterior().clone())
+                    .chain(p.interiors().iter().cloned())
+                    .collect(),
+                Geometry::MultiPolygon(mp) => mp
+                    .0
+                    .iter()
+                    .flat_map(|p| {
+                        std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
+                    })
+                    .collect(),
+                _ => return Err(bad("not a polygon")),
+            };
+        let near = window.clip(&MultiLineString(rings), false);
+        if near.0.is_empty() {
+            continue;
+        }
+        let mut properties = f.properties.clone().unwrap_or_default();
+        for key in ["fill", "fill-opacity", "area_km2"] {
+            properties.remove(key);
+        }
+        properties.insert("kind".into(), "governorate_line".into());
+        features.push(export::line_feature(
+            &near,
+            serde_json::Value::Object(properties),
+        ));
+    }
+    Ok(FeatureCollection::from_iter(features))
 }
 
 /// A populated place inside the corridor.

@@ -71,8 +71,7 @@ PLACES = [
     ("Latakia", "C3480", ["Lattakia", "Al-Ladhiqiyah", "Laodicea"],
      "City centre. The M4 starts at the M1 interchange about 4 km south-east of it."),
     ("Ain al-Hawr", "C3728",
-     ["Ain Hour", "Ain al-Hour", "Ayn al-Hawr", "Ain Hoor", "Ain-al-Havr", "Ayn El Havr",
-      "Ein Elhur"], None),
+     ["Ain Hour", "Ain al-Hour", "Ayn al-Hawr", "Ain Hoor", "Ain-al-Havr", "Ayn El Havr"], None),
     ("Jisr al-Shughur", "C4199", ["Jisr ash-Shughur", "Jisr ash Shughur", "Jisr al-Shughour",
                                   "Jisr-Ash-Shugur"],
      "Town centre; the M4 runs through the town and crosses the Orontes here."),
@@ -86,7 +85,7 @@ PLACES = [
      "Village of Idlib governorate (not the Aleppo airport suburb, GeoNames 166356); it lies "
      "north of the M4 (SANA)."),
     ("Trumba", "C3908", ["Tronba", "Turunbah", "Tarnabeh", "Turnaba", "Taranba", "Trumbah",
-                         "Tromba", "Turumbah", "ترنبة"],
+                         "Tromba", "Turumbah", "Ţurumbah", "ترنبة"],
      "Village 2 km west of Saraqib (eSyria), about 1 km south of the M4 (Xinhua)."),
     ("Saraqib", "C3916", ["Saraqeb", "Sarāqib", "Saraqab"],
      "Town centre; the M4 meets the M5 on its west side."),

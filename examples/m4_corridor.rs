@@ -6,13 +6,20 @@
 //! GPX. The schedule (15 March 2020, 09:00 local time, UTC+03:00, 40 km/h, 10 min at each
 //! place) is illustrative: the protocol gives the date and the two ends, not the times.
 //!
+//! It also answers the users' first question, which villages the corridor takes in and on which
+//! side: the OCHA populated places near the road (`data/populated_places.geojson`) are placed
+//! against the corridor and those inside written to `out/m4_places.csv` and `.geojson`. The map
+//! shows them over the Idlib and Latakia governorate boundaries (`data/governorates.geojson`).
+//!
 //! Run with `cargo run --release --example m4_corridor`; it reads `data/` and writes `out/`.
 
 use std::path::Path;
 use std::time::Instant;
 
+use corridor::classify::Classifier;
 use corridor::patrol::{Patrol, PatrolOptions};
 use corridor::{Cap, Corridor, CorridorOptions, Places, Road, Side, control_lines, export};
+use geojson::{Feature, FeatureCollection, GeometryValue};
 
 /// A place farther than this from the road cannot stand for a point on it.
 const MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
@@ -86,14 +93,22 @@ fn run() -> Result<(), String> {
     let patrol_layer = export::patrol_geojson(&legs);
     let gpx = export::patrol_gpx(&legs).map_err(|e| e.to_string())?;
 
+    let area = AreaLayers::read(&data)?;
+    let villages = populated_places_in(&corridor, &area.populated_places)?;
+    let villages_layer = villages_geojson(&villages);
+    let villages_map_layer = villages_map_geojson(&villages);
+
     // The map page shows every layer, and the named places for orientation.
     let places_layer: geojson::FeatureCollection = serde_json::from_str(&places_text)
         .map_err(|e| format!("{}: {e}", places_path.display()))?;
+    let governorate_lines = governorate_lines_near(&area.governorates, &corridor)?;
     let map = export::MapLayers::new(name)
+        .layer("Governorate lines", &governorate_lines)
         .layer("Zones", &zones)
         .layer("Control lines", &control_lines)
         .layer("Patrol", &patrol_layer)
-        .layer("Places", &places_layer);
+        .layer("Places", &places_layer)
+        .layer("Populated places in the corridor", &villages_map_layer);
 
     // The six files are one set: all are written to temporaries first and renamed into place
     // together, so a failure leaves the outputs of the last good run as they were.
@@ -122,6 +137,16 @@ fn run() -> Result<(), String> {
     files
         .stage(&out.join("m4.kml"), |w| {
             w.write_all(export::map_kml(&map).as_bytes())
+        })
+        .map_err(failed)?;
+    files
+        .stage(&out.join("m4_places.geojson"), |w| {
+            export::geojson_to_writer(w, &villages_layer)
+        })
+        .map_err(failed)?;
+    files
+        .stage(&out.join("m4_places.csv"), |w| {
+            write_villages_csv(w, &villages)
         })
         .map_err(failed)?;
     files.commit().map_err(failed)?;
@@ -177,8 +202,242 @@ fn run() -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    print_villages(&villages, area.populated_places.features.len());
     println!(
-        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx, out/m4_map.html, out/m4.kml"
+        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx, out/m4_map.html, out/m4.kml, out/m4_places.csv, out/m4_places.geojson"
     );
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The villages in the corridor, and the area's layers they are drawn over
+
+/// The area layers of `data/`: OCHA governorate boundaries and populated places.
+struct AreaLayers {
+    governorates: FeatureCollection,
+    populated_places: FeatureCollection,
+}
+
+impl AreaLayers {
+    fn read(data: &Path) -> Result<AreaLayers, String> {
+        let layer = |file: &str| -> Result<FeatureCollection, String> {
+            let path = data.join(file);
+            export::layer_from_geojson_str(&read(&path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))
+        };
+        Ok(AreaLayers {
+            governorates: layer("governorates.geojson")?,
+            populated_places: layer("populated_places.geojson")?,
+        })
+    }
+}
+
+/// How far around the corridor the map draws the governorate lines, degrees of longitude and
+/// latitude (about 13 km): the page zooms to what it draws, and whole governorates would shrink
+/// the corridor to a sliver.
+const MAP_MARGIN_DEG: (f64, f64) = (0.15, 0.12);
+
+/// The governorates' boundary lines within a box around the corridor, for the map page and the
+/// KML; the whole polygons stay in `data/governorates.geojson`.
+fn governorate_lines_near(
+    governorates: &FeatureCollection,
+    corridor: &Corridor,
+) -> Result<FeatureCollection, String> {
+    use geo::{BooleanOps, BoundingRect, Geometry, LineString, MultiLineString, Rect};
+    let mut features = Vec::new();
+    let Some(bounds) = corridor.whole().bounding_rect() else {
+        return Ok(FeatureCollection::from_iter(features));
+    };
+    let (dx, dy) = MAP_MARGIN_DEG;
+    let window = Rect::new(
+        geo::coord! { x: bounds.min().x - dx, y: bounds.min().y - dy },
+        geo::coord! { x: bounds.max().x + dx, y: bounds.max().y + dy },
+    )
+    .to_polygon();
+    for (index, f) in governorates.features.iter().enumerate() {
+        let bad = |why: &str| format!("data/governorates.geojson: feature {index}: {why}");
+        let geometry = f.geometry.clone().ok_or_else(|| bad("no geometry"))?;
+        let rings: Vec<LineString> =
+            match Geometry::try_from(geometry).map_err(|e| bad(&e.to_string()))? {
+                Geometry::Polygon(p) => std::iter::once(p.exterior().clone())
+                    .chain(p.interiors().iter().cloned())
+                    .collect(),
+                Geometry::MultiPolygon(mp) => mp
+                    .0
+                    .iter()
+                    .flat_map(|p| {
+                        std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
+                    })
+                    .collect(),
+                _ => return Err(bad("not a polygon")),
+            };
+        let near = window.clip(&MultiLineString(rings), false);
+        if near.0.is_empty() {
+            continue;
+        }
+        let mut properties = f.properties.clone().unwrap_or_default();
+        for key in ["fill", "fill-opacity", "area_km2"] {
+            properties.remove(key);
+        }
+        properties.insert("kind".into(), "governorate_line".into());
+        features.push(export::line_feature(
+            &near,
+            serde_json::Value::Object(properties),
+        ));
+    }
+    Ok(FeatureCollection::from_iter(features))
+}
+
+/// A populated place inside the corridor.
+///
+/// # Units
+/// `distance_m` in metres from the road section, `chainage_km` in kilometres along the section
+/// from its west end (Ain al-Hawr).
+struct Village {
+    name: String,
+    name_ar: String,
+    pcode: String,
+    side: &'static str,
+    distance_m: f64,
+    chainage_km: f64,
+    position: geo::Coord,
+}
+
+/// Every point of `places` inside the corridor, west to east, placed with the library's
+/// classifier (exact geodesic distances, the same answer as the polygons).
+fn populated_places_in(
+    corridor: &Corridor,
+    places: &FeatureCollection,
+) -> Result<Vec<Village>, String> {
+    let classifier = Classifier::for_corridor(corridor);
+    let text = |f: &Feature, key: &str| {
+        f.property(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut villages = Vec::new();
+    for (index, f) in places.features.iter().enumerate() {
+        let Some(GeometryValue::Point { coordinates }) = f.geometry.as_ref().map(|g| &g.value)
+        else {
+            return Err(format!(
+                "data/populated_places.geojson: feature {index} is not a point"
+            ));
+        };
+        let position = geo::Coord {
+            x: coordinates[0],
+            y: coordinates[1],
+        };
+        let at = classifier
+            .classify(position)
+            .map_err(|e| format!("data/populated_places.geojson: feature {index}: {e}"))?;
+        if at.inside {
+            villages.push(Village {
+                name: text(f, "name"),
+                name_ar: text(f, "name_ar"),
+                pcode: text(f, "pcode"),
+                side: at.side_name,
+                distance_m: at.distance_m,
+                chainage_km: at.chainage_km,
+                position,
+            });
+        }
+    }
+    villages.sort_by(|a, b| a.chainage_km.total_cmp(&b.chainage_km));
+    Ok(villages)
+}
+
+/// The villages as `out/m4_places.geojson`: one point each, with its side, distance and
+/// chainage, coloured as the half it lies in.
+fn villages_geojson(villages: &[Village]) -> FeatureCollection {
+    let features = villages
+        .iter()
+        .map(|v| {
+            export::point_feature(
+                v.position,
+                serde_json::json!({
+                    "kind": "populated_place",
+                    "name": v.name,
+                    "name_ar": v.name_ar,
+                    "pcode": v.pcode,
+                    "side": v.side,
+                    "distance_m": (v.distance_m * 10.0).round() / 10.0,
+                    "chainage_km": (v.chainage_km * 1_000.0).round() / 1_000.0,
+                    "source": "OCHA Syria COD populated places, CC BY-IGO 3.0",
+                    "title": v.name,
+                    "marker-color": side_colour(v.side),
+                    "marker-size": "small",
+                }),
+            )
+        })
+        .collect();
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}
+
+/// The same points for the map page, where the legend names each half's villages: the legend
+/// is keyed by `kind`.
+fn villages_map_geojson(villages: &[Village]) -> FeatureCollection {
+    let mut layer = villages_geojson(villages);
+    for f in &mut layer.features {
+        let side = f
+            .property("side")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let kind = format!("village_{side}_half");
+        f.set_property("kind", kind);
+    }
+    layer
+}
+
+/// The halves' colours of the zones layer, so a village shows which half it is in.
+fn side_colour(side: &str) -> &'static str {
+    match side {
+        "north" | "left" => "#1f77b4",
+        _ => "#ff7f0e",
+    }
+}
+
+/// The villages as `out/m4_places.csv`, west to east.
+fn write_villages_csv(w: &mut dyn std::io::Write, villages: &[Village]) -> std::io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record([
+        "name",
+        "name_ar",
+        "pcode",
+        "side",
+        "distance_m",
+        "chainage_km",
+        "lon",
+        "lat",
+    ])?;
+    for v in villages {
+        csv.write_record([
+            v.name.as_str(),
+            v.name_ar.as_str(),
+            v.pcode.as_str(),
+            v.side,
+            &format!("{:.1}", v.distance_m),
+            &format!("{:.3}", v.chainage_km),
+            &format!("{:.6}", v.position.x),
+            &format!("{:.6}", v.position.y),
+        ])?;
+    }
+    csv.flush()
+}
+
+/// How many villages each half takes in.
+fn print_villages(villages: &[Village], near_road: usize) {
+    let count = |side: &str| villages.iter().filter(|v| v.side == side).count();
+    println!();
+    println!(
+        "Populated places in the corridor (OCHA, of {near_road} within 20 km of the road): {} in \
+         the north half, {} in the south half, {} in all",
+        count("north"),
+        count("south"),
+        villages.len()
+    );
 }

@@ -576,16 +576,20 @@ fn a_line_of_contact_is_clipped_with_its_crossings() {
     // The inside part runs in the line's direction: south to north.
     let inside = &clipped.inside.0[0].0;
     assert!(inside[0].y < inside[inside.len() - 1].y);
-    // A line across the start cap.
-    let start = corridor.road().coords()[0];
+    // A line across the start cap: parallel to the road's first edge, from 0.1° behind its
+    // start, 0.02° (about 2 km) to its left so that it crosses the cap off the road.
+    let (start, next) = (corridor.road().coords()[0], corridor.road().coords()[1]);
+    let k = 0.1 / (next.x - start.x).hypot(next.y - start.y);
+    let (dx, dy) = ((next.x - start.x) * k, (next.y - start.y) * k);
+    let (lx, ly) = (-0.2 * dy, 0.2 * dx);
     let across_cap = MultiLineString(vec![LineString(vec![
         Coord {
-            x: start.x - 0.1,
-            y: start.y - 0.01,
+            x: start.x - dx + lx,
+            y: start.y - dy + ly,
         },
         Coord {
-            x: start.x + 0.1,
-            y: start.y + 0.01,
+            x: start.x + dx + lx,
+            y: start.y + dy + ly,
         },
     ])]);
     let clipped = control_lines::clip_line(&corridor, &across_cap);

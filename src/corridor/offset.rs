@@ -121,6 +121,19 @@ fn chord_sag_bound_m(chord_m: f64, width_m: f64, max_abs_lat_deg: f64) -> f64 {
     chord_m * chord_m * curvature / 8.0
 }
 
+/// The step between a flat cap's vertices along the normal (see [`NormalCut`]) that keeps its
+/// edges within the allowed sag of the geodesic normal, for normals up to `width_m` long
+/// reaching no further poleward than `max_abs_lat_deg`. At least a metre; near the poles,
+/// where straight longitude/latitude edges say little, every 50 m.
+pub(crate) fn normal_step_m(max_abs_lat_deg: f64, width_m: f64, tolerance_m: f64) -> f64 {
+    let per_chord_m2 = chord_sag_bound_m(1.0, width_m, max_abs_lat_deg);
+    if per_chord_m2.is_finite() {
+        (SAG_SHARE * tolerance_m / per_chord_m2).sqrt().max(1.0)
+    } else {
+        50.0
+    }
+}
+
 /// Points along the geodesic circle of radius `radius_m` around `centre`, from azimuth
 /// `from_deg` down to `to_deg` (azimuths decreasing, so counter-clockwise on the map), both
 /// ends excluded, with every chord's middle within `max_sag_m` of the circle.
@@ -254,8 +267,68 @@ fn corner(
     }
 }
 
+/// How a build ends its pieces at the road's two ends (zones cut a line into sections whose
+/// inner ends are flat whatever the zone's caps).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ends<'a> {
+    pub start: Cap,
+    pub end: Cap,
+    /// Flat caps drawn along the geodesic normal instead of as one chord; `None` keeps the
+    /// corridor's chord.
+    pub normal: Option<NormalCut<'a>>,
+}
+
+/// Where a flat cap along the normal gets its vertices: every `step_m` metres from the road and
+/// at each of `extra_m` (below the width). Two builds given the same cut draw the same
+/// vertices on a shared normal, so a band's inner and outer caps, or two stretches meeting at a
+/// step, share their edges exactly instead of leaving slivers between two chords.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NormalCut<'a> {
+    pub step_m: f64,
+    pub extra_m: &'a [f64],
+}
+
+impl NormalCut<'_> {
+    /// The distances of the cap's inner vertices, ascending, strictly between 0 and `width_m`.
+    fn distances_m(&self, width_m: f64) -> Vec<f64> {
+        let mut out: Vec<f64> = self
+            .extra_m
+            .iter()
+            .copied()
+            .filter(|&d| d > 0.0 && d < width_m)
+            .collect();
+        let mut k = 1.0;
+        while k * self.step_m < width_m {
+            out.push(k * self.step_m);
+            k += 1.0;
+        }
+        out.sort_by(f64::total_cmp);
+        out.dedup();
+        out
+    }
+
+    /// The cap's inner vertices from `at` along `azimuth_deg`, ascending from the road.
+    fn points(&self, at: Coord, azimuth_deg: f64, width_m: f64) -> Vec<[f64; 2]> {
+        self.distances_m(width_m)
+            .into_iter()
+            .map(|d| xy(geodesic::direct(at, azimuth_deg, d).0))
+            .collect()
+    }
+}
+
 /// Builds every piece of the corridor of `road`.
 pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
+    let ends = Ends {
+        start: options.cap,
+        end: options.cap,
+        normal: None,
+    };
+    pieces_with(road, options, &ends)
+}
+
+/// Builds every piece of the corridor of `road`, with the ends as `ends` says (`options.cap`
+/// is not read).
+pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -> Pieces {
     let max_sag_m = SAG_SHARE * options.tolerance_m;
     let (wl, wr) = (options.width_left_m, options.width_right_m);
     let coords = road.coords();
@@ -305,17 +378,46 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
                 .iter()
                 .map(|s| (xy(s.right), chainages[i] + s.along_m)),
         );
+        // Flat caps along the normal: at the start the rings close from the offset back to
+        // the road, at the end they run from the road out to the offset.
+        let normal = |at_end: bool| {
+            let (cap, at, az) = if at_end {
+                (ends.end, b, seg.azimuth_end_deg)
+            } else {
+                (ends.start, a, seg.azimuth_start_deg)
+            };
+            let last = if at_end { segments.len() - 1 } else { 0 };
+            match ends.normal {
+                Some(cut) if cap == Cap::Flat && !closed && i == last => {
+                    Some((cut.points(at, az - 90.0, wl), cut.points(at, az + 90.0, wr)))
+                }
+                _ => None,
+            }
+        };
+        let (start_cut, end_cut) = (normal(false), normal(true));
         let mut left: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.road)).collect();
+        if let Some((l, _)) = &end_cut {
+            left.extend(l.iter().copied());
+        }
         left.extend(samples.iter().rev().map(|s| xy(s.left)));
+        if let Some((l, _)) = &start_cut {
+            left.extend(l.iter().rev().copied());
+        }
         out.left.push(left);
         let mut right: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.right)).collect();
+        if let Some((_, r)) = &end_cut {
+            right.extend(r.iter().rev().copied());
+        }
         right.extend(samples.iter().rev().map(|s| xy(s.road)));
+        if let Some((_, r)) = &start_cut {
+            right.extend(r.iter().copied());
+        }
         out.right.push(right);
 
         match prev_end {
             None => {
                 first_of_road = Some(first);
-                if options.cap == Cap::Round && !closed {
+                if ends.start == Cap::Round && !closed {
                     let az = seg.azimuth_start_deg;
                     let behind_l = geodesic::direct(a, az - 180.0, wl).0;
                     let behind_r = geodesic::direct(a, az - 180.0, wr).0;
@@ -364,7 +466,7 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
             (segments[0].azimuth_start_deg, first),
             options,
         );
-    } else if let (Cap::Round, Some(end)) = (options.cap, prev_end) {
+    } else if let (Cap::Round, Some(end)) = (ends.end, prev_end) {
         let v = end.road;
         let az = prev_azimuth_end;
         let ahead_l = geodesic::direct(v, az, wl).0;

@@ -37,7 +37,8 @@ pub mod places;
 pub mod road;
 
 pub use corridor::{
-    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M,
+    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, Extent, MAX_WIDTH_M,
+    Stretch, Zone, ZoneError, ZoneOptions, ZonePart,
 };
 pub use places::{Place, PlaceError, Places};
 pub use road::{Location, Road, RoadError, Side, SideNames};

@@ -26,6 +26,7 @@ mod limit;
 mod offset;
 mod overlay;
 mod simplify;
+mod zone;
 
 use geo::{GeodesicArea, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -33,6 +34,8 @@ use i_overlay::core::overlay_rule::OverlayRule;
 use crate::{Road, Side, SideNames};
 
 use overlay::{Grid, Layers, Shapes};
+
+pub use zone::{Extent, Stretch, Zone, ZoneError, ZoneOptions, ZonePart};
 
 /// How the corridor ends at the two ends of the road.
 ///

@@ -14,6 +14,7 @@ mod common;
 use common::{Nearest, Oracle, Rng, walk, wiggly};
 use corridor::{Cap, Extent, Road, Side, Zone, ZoneOptions};
 use geo::{Area, BooleanOps, Coord, GeodesicArea, LineString, MultiPolygon, Validation, Winding};
+use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use proptest::prelude::*;
 
 const IDLIB: Coord = Coord { x: 36.3, y: 35.8 };
@@ -99,61 +100,165 @@ struct Measured {
     vertices: usize,
 }
 
-/// Where a boundary vertex lies, as the oracle and the options see it.
+/// Where a boundary vertex lies, as the oracle and the options see it; `src` is the oracle
+/// that saw it (`None`: the whole line, `Some(k)`: section `k`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Line,
-    Cut(usize),
-    /// At this distance from the line (an inner or outer edge).
-    At(f64),
+    /// On the normal at this chainage of the oracle's line.
+    Cut {
+        src: Option<usize>,
+        at_m: f64,
+    },
+    /// At this distance from the oracle's line (an inner or outer edge).
+    At {
+        src: Option<usize>,
+        w: f64,
+    },
 }
 
-fn check_boundary(name: &str, zone: &Zone, oracle: &Oracle, polygons: &MultiPolygon) -> Measured {
+/// One stretch of the line between two cuts, with its own oracle: a zone is the union of its
+/// sections' zones, so a boundary a stretch draws (the outer edge of the wide side of a step
+/// reaching, inside a bend, past the normal where the width changes) is at its distance from
+/// that stretch, not always from the nearest point of the whole line.
+struct Section {
+    oracle: Oracle,
+    extents: [Option<Extent>; 2],
+    /// Whether each end is cut along the normal (not a round cap).
+    flat: [bool; 2],
+}
+
+/// The line's vertices from `from_m` to `to_m`, cut by the test's own geodesic walk.
+fn slice(coords: &[Coord], from_m: f64, to_m: f64) -> Vec<Coord> {
+    let geod = Geodesic::wgs84();
+    let mut out = Vec::new();
+    let mut at = 0.0;
+    for w in coords.windows(2) {
+        let (s12, azi1, _, _): (f64, f64, f64, f64) = geod.inverse(w[0].y, w[0].x, w[1].y, w[1].x);
+        let point = |d: f64| {
+            let (lat, lon): (f64, f64) = geod.direct(w[0].y, w[0].x, azi1, d);
+            Coord { x: lon, y: lat }
+        };
+        if at + s12 > from_m && at < to_m {
+            if out.is_empty() {
+                out.push(point((from_m - at).max(0.0)));
+            }
+            if at + s12 < to_m {
+                out.push(w[1]);
+            } else {
+                out.push(point(to_m - at));
+            }
+        }
+        at += s12;
+    }
+    out
+}
+
+fn sections(zone: &Zone) -> Vec<Section> {
+    let options = zone.options();
+    let coords = zone.road().coords();
+    let length_m = zone.road().length_m();
+    let mut cuts = cuts(options, length_m);
+    cuts.extend([0.0, length_m]);
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup_by(|b, a| *b - *a < 1e-3);
+    cuts.windows(2)
+        .filter_map(|w| {
+            let c = 0.5 * (w[0] + w[1]);
+            let extents = [
+                extent_at(options, c, Side::Left),
+                extent_at(options, c, Side::Right),
+            ];
+            let part = slice(coords, w[0], w[1]);
+            (extents.iter().any(Option::is_some) && part.len() >= 2).then(|| Section {
+                oracle: Oracle::new(&part, 20.0),
+                extents,
+                flat: [
+                    w[0] > 0.0 || options.cap == Cap::Flat,
+                    w[1] < length_m || options.cap == Cap::Flat,
+                ],
+            })
+        })
+        .collect()
+}
+
+fn check_boundary(
+    name: &str,
+    zone: &Zone,
+    oracle: &Oracle,
+    sections: &[Section],
+    polygons: &MultiPolygon,
+) -> Measured {
     let options = zone.options();
     let t = options.tolerance_m;
     let length_m = oracle.length_m();
     let cuts = cuts(options, length_m);
-    // Every distance at which a boundary may lie, given the nearest point.
-    let levels = |n: &Nearest| {
-        let side = if n.side > 0.0 {
+    let side_of = |n: &Nearest| {
+        if n.side > 0.0 {
             Side::Left
         } else {
             Side::Right
-        };
+        }
+    };
+    // Every distance at which a boundary may lie, given the whole line's nearest point.
+    let levels = |n: &Nearest| {
         let mut out = Vec::new();
         for c in [n.chainage_m - 1e-6, n.chainage_m + 1e-6] {
-            if let Some(e) = extent_at(options, c, side) {
+            if let Some(e) = extent_at(options, c, side_of(n)) {
                 out.extend([e.inner_m(), e.outer_m()]);
             }
         }
         out
     };
-    let kind = |n: &Nearest| {
+    let at_level = |d: f64, levels: &[f64]| {
+        levels
+            .iter()
+            .copied()
+            .filter(|w| *w > 0.0)
+            .find(|w| (d - w).abs() <= t)
+    };
+    let by_line = |n: &Nearest| {
         // The line as simplified lies within a fifth of the tolerance of it.
         let from_line =
             |side| extent_at(options, n.chainage_m, side).is_some_and(|e| e.inner_m() == 0.0);
         if n.distance_m < 0.2 * t + 1e-3 && (from_line(Side::Left) || from_line(Side::Right)) {
             return Some(Kind::Line);
         }
-        if let Some(k) = cuts.iter().position(|&c| (n.chainage_m - c).abs() < t) {
-            return Some(Kind::Cut(k));
+        if let Some(&at_m) = cuts.iter().find(|&&c| (n.chainage_m - c).abs() < t) {
+            return Some(Kind::Cut { src: None, at_m });
         }
-        levels(n)
-            .into_iter()
-            .filter(|w| *w > 0.0)
-            .find(|w| (n.distance_m - w).abs() <= t)
-            .map(Kind::At)
+        at_level(n.distance_m, &levels(n)).map(|w| Kind::At { src: None, w })
+    };
+    let by_section = |p: Coord| {
+        sections.iter().enumerate().find_map(|(k, s)| {
+            let n = s.oracle.nearest(p);
+            let len = s.oracle.length_m();
+            for (end, at_m) in [(0, 0.0), (1, len)] {
+                if s.flat[end] && (n.chainage_m - at_m).abs() < t {
+                    return Some(Kind::Cut { src: Some(k), at_m });
+                }
+            }
+            let e = s.extents[if side_of(&n) == Side::Left { 0 } else { 1 }]?;
+            at_level(n.distance_m, &[e.inner_m(), e.outer_m()])
+                .map(|w| Kind::At { src: Some(k), w })
+        })
     };
     let end_of_round_cap = |n: &Nearest| {
         options.cap == Cap::Round && (n.chainage_m < 1e-3 || n.chainage_m > length_m - 1e-3)
+    };
+    let near = |src: Option<usize>, p: Coord| match src {
+        None => oracle.nearest(p),
+        Some(k) => sections[k].oracle.nearest(p),
     };
     let mut m = Measured::default();
     for ring in rings(polygons) {
         let coords = &ring.0;
         let nearest = nearest_all(oracle, coords);
-        let middles: Vec<Coord> = coords.windows(2).map(|w| mid(w[0], w[1])).collect();
-        let nearest_middles = nearest_all(oracle, &middles);
-        let kinds: Vec<Option<Kind>> = nearest.iter().map(kind).collect();
+        let kinds: Vec<Option<Kind>> = coords
+            .iter()
+            .zip(&nearest)
+            .map(|(c, n)| by_line(n).or_else(|| by_section(*c)))
+            .collect();
         for ((c, n), k) in coords.iter().zip(&nearest).zip(&kinds) {
             m.vertices += 1;
             if k.is_none() && end_of_round_cap(n) {
@@ -163,21 +268,29 @@ fn check_boundary(name: &str, zone: &Zone, oracle: &Oracle, polygons: &MultiPoly
             assert!(
                 k.is_some(),
                 "{name}: vertex {c:?} at chainage {:.1}, {:.4} m from the line on side {}, is \
-                 at none of the distances {:?} ± {t} nor on a cut",
+                 at none of the distances {:?} ± {t} nor on a cut, of the line or a section",
                 n.chainage_m,
                 n.distance_m,
                 n.side,
                 levels(n)
             );
-            if let Some(Kind::At(w)) = k {
-                m.max_vertex_error_m = m.max_vertex_error_m.max((n.distance_m - w).abs());
+            if let Some(Kind::At { src, w }) = *k {
+                let d = if src.is_none() {
+                    n.distance_m
+                } else {
+                    near(src, *c).distance_m
+                };
+                m.max_vertex_error_m = m.max_vertex_error_m.max((d - w).abs());
             }
         }
         for i in 0..coords.len().saturating_sub(1) {
-            let (p, n) = (middles[i], nearest_middles[i]);
+            let p = mid(coords[i], coords[i + 1]);
             match (kinds[i], kinds[i + 1]) {
-                (Some(Kind::At(a)), Some(Kind::At(b))) if a == b => {
-                    if end_of_round_cap(&n) && !levels(&n).contains(&a) {
+                (Some(Kind::At { src, w: a }), Some(Kind::At { src: s2, w: b }))
+                    if a == b && src == s2 =>
+                {
+                    let n = near(src, p);
+                    if end_of_round_cap(&n) && src.is_none() && !levels(&n).contains(&a) {
                         continue;
                     }
                     let error = (n.distance_m - a).abs();
@@ -190,12 +303,17 @@ fn check_boundary(name: &str, zone: &Zone, oracle: &Oracle, polygons: &MultiPoly
                     );
                     m.worst_sag_m = m.worst_sag_m.max(error);
                 }
-                (Some(Kind::Cut(a)), Some(Kind::Cut(b))) if a == b && n.distance_m > t => {
-                    let off = (n.chainage_m - cuts[a]).abs();
+                (Some(Kind::Cut { src, at_m }), Some(Kind::Cut { src: s2, at_m: b }))
+                    if src == s2 && at_m == b =>
+                {
+                    let n = near(src, p);
+                    if n.distance_m <= t {
+                        continue;
+                    }
+                    let off = (n.chainage_m - at_m).abs();
                     assert!(
                         off <= t,
-                        "{name}: cut edge middle {p:?} is {off:.4} m off the normal at {:.1}",
-                        cuts[a]
+                        "{name}: cut edge middle {p:?} is {off:.4} m off the normal at {at_m:.1}"
                     );
                     m.worst_cut_m = m.worst_cut_m.max(off);
                 }
@@ -223,10 +341,14 @@ fn assert_valid(name: &str, what: &str, mp: &MultiPolygon) {
 /// `parts` tile `whole`: areas add up, and neither gap nor overlap (planar, in degrees², since
 /// a sliver's geodesic area can read as the rest of the Earth).
 fn assert_tiles(name: &str, whole: &MultiPolygon, parts: &[&MultiPolygon]) {
+    // Geodesic areas read each edge as a geodesic, so a vertex that a part's boolean puts into
+    // a long straight edge of the whole (where another part's edge meets it) moves the area a
+    // little though the shape is the same: 1.4e-6 of it on the border with an exception. The
+    // planar gap and overlap below are what show the tiling.
     let aw = whole.geodesic_area_unsigned();
     let sum: f64 = parts.iter().map(|p| p.geodesic_area_unsigned()).sum();
     assert!(
-        (sum - aw).abs() <= 1e-6 * aw.max(1.0),
+        (sum - aw).abs() <= 1e-5 * aw.max(1.0),
         "{name}: parts {sum} m² != whole {aw} m²"
     );
     let planar = whole.unsigned_area();
@@ -267,10 +389,11 @@ fn check(name: &str, zone: &Zone) -> Measured {
         zone.whole(),
         &[zone.side(Side::Left), zone.side(Side::Right)],
     );
-    let mut measured = check_boundary(name, zone, &oracle, zone.whole());
+    let sections = sections(zone);
+    let mut measured = check_boundary(name, zone, &oracle, &sections, zone.whole());
     for part in zone.parts() {
         assert_valid(name, "part", &part.polygons);
-        let m = check_boundary(name, zone, &oracle, &part.polygons);
+        let m = check_boundary(name, zone, &oracle, &sections, &part.polygons);
         measured.max_vertex_error_m = measured.max_vertex_error_m.max(m.max_vertex_error_m);
         measured.worst_sag_m = measured.worst_sag_m.max(m.worst_sag_m);
         measured.worst_cut_m = measured.worst_cut_m.max(m.worst_cut_m);
@@ -352,8 +475,10 @@ fn band_10_to_30_km_along_a_border() {
         let outer = Zone::build(&line, &ZoneOptions::new(None, width(30_000.0)).cap(cap));
         let inner = Zone::build(&line, &ZoneOptions::new(None, width(10_000.0)).cap(cap));
         let expected = outer.area_km2() - inner.area_km2();
+        // Each of the two edges at 10 km may lie anywhere within the tolerance.
+        let slack_km2 = 2.0 * line.length_m() * zone.options().tolerance_m / 1e6;
         assert!(
-            (zone.area_km2() / expected - 1.0).abs() < 1e-6,
+            (zone.area_km2() - expected).abs() < slack_km2,
             "{cap}: band {} km² vs {expected} km²",
             zone.area_km2()
         );
@@ -378,7 +503,25 @@ fn exception_and_step_along_a_border() {
         2,
         "the exception splits the zone in two"
     );
+    assert_eq!(
+        zone.side(Side::Right).0.len(),
+        2,
+        "the steps at vertices leave no gap"
+    );
     assert_eq!(zone.parts().len(), 3);
+    // The steps fall on vertices (every 200 m): the left side, 10 km throughout, must not
+    // lose the corners there, so it is the left-only zone with the same exception.
+    let left_only = ZoneOptions::new(width(10_000.0), None)
+        .except_m(300_000.0, 330_000.0)
+        .unwrap();
+    let expected = Zone::build(&line, &left_only).area_km2();
+    let slack_km2 = line.length_m() * 0.5 / 1e6;
+    let left = zone.side_area_km2(Side::Left);
+    assert!(
+        (left - expected).abs() < slack_km2,
+        "left side {left} km² vs {expected} km²"
+    );
+    assert_eq!(zone.side(Side::Left).0.len(), 2);
 }
 
 #[test]
@@ -390,6 +533,10 @@ fn bands_on_both_sides_with_a_step_into_a_band() {
         .unwrap();
     let zone = Zone::build(&line, &options);
     check("steps into a band", &zone);
+    // The steps fall on vertices (every 500 m), where the line turns: the sides stay whole.
+    assert_eq!(zone.whole().0.len(), 1);
+    assert_eq!(zone.side(Side::Left).0.len(), 1);
+    assert_eq!(zone.side(Side::Right).0.len(), 1);
 }
 
 /// East 30 km, a tight U-turn, back west 8 km north of the first leg.

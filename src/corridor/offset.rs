@@ -276,6 +276,10 @@ pub(crate) struct Ends<'a> {
     /// Flat caps drawn along the geodesic normal instead of as one chord; `None` keeps the
     /// corridor's chord.
     pub normal: Option<NormalCut<'a>>,
+    /// The azimuth the line leaves the end with when another section goes on from there: a
+    /// flat end then also takes the corner wedge on the outside of that turn, its edge along
+    /// the next section's normal, so that two sections meeting at a corner leave no notch.
+    pub next_azimuth_deg: Option<f64>,
 }
 
 /// Where a flat cap along the normal gets its vertices: every `step_m` metres from the road and
@@ -322,6 +326,7 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
         start: options.cap,
         end: options.cap,
         normal: None,
+        next_azimuth_deg: None,
     };
     pieces_with(road, options, &ends)
 }
@@ -481,8 +486,60 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
         out.right.push(right);
     } else if let Some(end) = prev_end {
         out.cap_corners.extend([xy(end.left), xy(end.right)]);
+        if let (Cap::Flat, Some(az_next)) = (ends.end, ends.next_azimuth_deg) {
+            end_corner(
+                &mut out,
+                end,
+                (prev_azimuth_end, az_next),
+                road.length_m(),
+                options,
+                ends,
+            );
+        }
     }
     out
+}
+
+/// The wedge on the outside of the turn where this section ends and the next one goes on (see
+/// [`Ends::next_azimuth_deg`]), its edge along the next section's normal cut as the next
+/// section's cap is.
+fn end_corner(
+    out: &mut Pieces,
+    end: Sample,
+    (az_in, az_next): (f64, f64),
+    length_m: f64,
+    options: &CorridorOptions,
+    ends: &Ends,
+) {
+    let v = end.road;
+    let (wl, wr) = (options.width_left_m, options.width_right_m);
+    let next = Sample {
+        along_m: 0.0,
+        road: v,
+        left: geodesic::direct(v, az_next - 90.0, wl).0,
+        right: geodesic::direct(v, az_next + 90.0, wr).0,
+    };
+    let turn = geodesic::normalize_deg(az_next - az_in);
+    let (left_before, right_before) = (out.left.len(), out.right.len());
+    corner(out, (v, length_m), (az_in, end), (az_next, next), options);
+    let Some(cut) = ends.normal else {
+        return;
+    };
+    // Both radii are cut as the caps they meet: this section's along `az_in`, the next one's
+    // along `az_next` (a chord beside a cut normal would leave a sliver between them). The
+    // wedge's rings are [v, first, arc, last]: on the left `first` is on the next normal and
+    // `last` on this one, on the right the other way round.
+    if turn > 0.0 && out.left.len() > left_before {
+        if let Some(ring) = out.left.last_mut() {
+            ring.extend(cut.points(v, az_in - 90.0, wl).into_iter().rev());
+            ring.splice(1..1, cut.points(v, az_next - 90.0, wl));
+        }
+    } else if turn < 0.0 && out.right.len() > right_before {
+        if let Some(ring) = out.right.last_mut() {
+            ring.extend(cut.points(v, az_next + 90.0, wr).into_iter().rev());
+            ring.splice(1..1, cut.points(v, az_in + 90.0, wr));
+        }
+    }
 }
 
 #[cfg(test)]

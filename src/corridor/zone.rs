@@ -401,6 +401,8 @@ struct Section {
     /// Left and right extents.
     extents: [Option<Extent>; 2],
     ends: [Cap; 2],
+    /// The azimuth the next section starts with, where it goes on from this one's end.
+    next_azimuth_deg: Option<f64>,
 }
 
 fn index(side: Side) -> usize {
@@ -612,20 +614,44 @@ fn sections(line: &Road, basis: &Road, kept: &[usize], options: &ZoneOptions) ->
         }
     }
     let to_basis = chainage_on_basis(line, basis, kept);
-    intervals
-        .into_iter()
-        .filter(|(_, _, e)| e[0].is_some() || e[1].is_some())
-        .filter_map(|(from_m, to_m, extents)| {
-            let cap = |at_end: bool| if at_end { options.cap } else { Cap::Flat };
-            let ends = [cap(from_m <= 0.0), cap(to_m >= length_m)];
-            let road = basis.section_m(to_basis(from_m), to_basis(to_m)).ok()?;
-            Some(Section {
+    // A cut within a millimetre of a vertex is at the vertex, so that the sections either side
+    // meet at the corner itself rather than a stub away from it.
+    let on_basis = basis.vertex_chainages_m();
+    let at_vertex = |c: f64| {
+        let c = to_basis(c);
+        let k = on_basis.partition_point(|&v| v < c);
+        [k.saturating_sub(1), k.min(on_basis.len() - 1)]
+            .into_iter()
+            .map(|k| on_basis[k])
+            .find(|v| (v - c).abs() < SAME_CUT_M)
+            .unwrap_or(c)
+    };
+    let mut sections: Vec<(f64, Section)> = Vec::new();
+    for (from_m, to_m, extents) in intervals {
+        if extents.iter().all(Option::is_none) {
+            continue;
+        }
+        let cap = |at_end: bool| if at_end { options.cap } else { Cap::Flat };
+        let Ok(road) = basis.section_m(at_vertex(from_m), at_vertex(to_m)) else {
+            continue;
+        };
+        // The section before goes on into this one: it takes the corner between them.
+        if let Some((end_m, before)) = sections.last_mut() {
+            if *end_m == from_m {
+                before.next_azimuth_deg = road.segments().first().map(|s| s.azimuth_start_deg);
+            }
+        }
+        sections.push((
+            to_m,
+            Section {
                 road,
                 extents,
-                ends,
-            })
-        })
-        .collect()
+                ends: [cap(from_m <= 0.0), cap(to_m >= length_m)],
+                next_azimuth_deg: None,
+            },
+        ));
+    }
+    sections.into_iter().map(|(_, s)| s).collect()
 }
 
 /// Maps a chainage on `line` to the simplified line `basis` (vertices `kept` of `line`),
@@ -703,6 +729,7 @@ impl<'a> Builder<'a> {
                 start: s.ends[0],
                 end: s.ends[1],
                 normal: Some(cut),
+                next_azimuth_deg: s.next_azimuth_deg,
             };
             offset::pieces_with(&s.road, &options, &ends)
         };

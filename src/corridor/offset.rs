@@ -534,11 +534,12 @@ fn end_corner(
             ring.extend(cut.points(v, az_in - 90.0, wl).into_iter().rev());
             ring.splice(1..1, cut.points(v, az_next - 90.0, wl));
         }
-    } else if turn < 0.0 && out.right.len() > right_before {
-        if let Some(ring) = out.right.last_mut() {
-            ring.extend(cut.points(v, az_next + 90.0, wr).into_iter().rev());
-            ring.splice(1..1, cut.points(v, az_in + 90.0, wr));
-        }
+    } else if let (true, Some(ring)) = (
+        turn < 0.0 && out.right.len() > right_before,
+        out.right.last_mut(),
+    ) {
+        ring.extend(cut.points(v, az_next + 90.0, wr).into_iter().rev());
+        ring.splice(1..1, cut.points(v, az_in + 90.0, wr));
     }
 }
 

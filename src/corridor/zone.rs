@@ -636,10 +636,10 @@ fn sections(line: &Road, basis: &Road, kept: &[usize], options: &ZoneOptions) ->
             continue;
         };
         // The section before goes on into this one: it takes the corner between them.
-        if let Some((end_m, before)) = sections.last_mut() {
-            if *end_m == from_m {
-                before.next_azimuth_deg = road.segments().first().map(|s| s.azimuth_start_deg);
-            }
+        if let Some((end_m, before)) = sections.last_mut()
+            && *end_m == from_m
+        {
+            before.next_azimuth_deg = road.segments().first().map(|s| s.azimuth_start_deg);
         }
         sections.push((
             to_m,

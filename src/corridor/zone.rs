@@ -910,3 +910,61 @@ impl<'a> Builder<'a> {
         parts
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::line_string;
+
+    /// 10 km along the equator, drawn east.
+    fn equator() -> Road {
+        Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.0898315, y: 0.0)]).unwrap()
+    }
+
+    fn width(m: f64) -> Option<Extent> {
+        Extent::width_m(m).ok()
+    }
+
+    #[test]
+    fn a_line_excepted_end_to_end_has_no_zone() {
+        let options = ZoneOptions::new(width(1_000.0), width(1_000.0))
+            .except_m(0.0, 1e9)
+            .unwrap();
+        let zone = Zone::build(&equator(), &options);
+        assert!(zone.whole().0.is_empty());
+        assert!(zone.parts().is_empty());
+        assert_eq!(zone.area_km2(), 0.0);
+    }
+
+    #[test]
+    fn stretches_past_the_end_are_cut_to_it() {
+        // 2 km wide from km 5 to the end (and beyond): 5 × 1 + 5 × 2 km².
+        let options = ZoneOptions::new(width(1_000.0), None)
+            .stretch_m(5_000.0, 50_000.0, width(2_000.0), None)
+            .unwrap();
+        let zone = Zone::build(&equator(), &options);
+        assert!((zone.area_km2() - 15.0).abs() < 0.01, "{}", zone.area_km2());
+        assert_eq!(zone.whole().0.len(), 1);
+        assert_eq!(zone.parts().len(), 2);
+    }
+
+    #[test]
+    fn a_later_stretch_overrides_an_earlier_one_and_exceptions_override_both() {
+        let options = ZoneOptions::new(None, width(1_000.0))
+            .except_m(0.0, 2_000.0)
+            .unwrap()
+            .stretch_m(0.0, 4_000.0, None, width(3_000.0))
+            .unwrap()
+            .stretch_m(3_000.0, 4_000.0, None, width(2_000.0))
+            .unwrap();
+        let zone = Zone::build(&equator(), &options);
+        // km 2–3 at 3 km, km 3–4 at 2 km, km 4–10 at 1 km.
+        let expected_km2 = 3.0 + 2.0 + 6.0;
+        assert!(
+            (zone.area_km2() - expected_km2).abs() < 0.01,
+            "{}",
+            zone.area_km2()
+        );
+        assert_eq!(zone.parts().len(), 3);
+    }
+}

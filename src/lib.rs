@@ -18,6 +18,10 @@
 //! assert_eq!(zones.features.len(), 3); // the corridor and its two halves
 //! ```
 //!
+//! Beyond the symmetric corridor, a [`Zone`] along any line (road, border, line of contact)
+//! takes per side nothing, a width or a band ([`Extent`]), with exceptions and stretches of
+//! other widths ([`ZoneOptions`]).
+//!
 //! Distances are geodesic (Karney's algorithms, via geographiclib-rs), never degrees and never
 //! a sphere. Coordinates are `(lon, lat)` in degrees, as in geo-types.
 

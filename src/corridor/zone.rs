@@ -13,6 +13,20 @@
 //! line comes back on itself, the side of the nearest line point. A one-sided zone still offsets
 //! the other side (at the same width) to tell the two apart, so that a zone on the south of a
 //! winding border never reaches across the border into the north.
+//!
+//! # Stretches and cuts
+//! A zone is the union of its stretches' zones, each what that stretch's strips and corner
+//! wedges reach: inside a bend, the wide side of a step reaches past the normal where the width
+//! changes (as a flat cap does past the end of a corridor), and a stretch next to an exception
+//! keeps what it reaches over the excepted stretch's side of a hairpin. A cut that falls on a
+//! vertex (within a millimetre) is at the vertex: the stretch before takes the corner's wedge
+//! and ends along the next stretch's normal.
+//!
+//! # Accuracy
+//! As a corridor's: every vertex of an offset edge at its distance (inner or outer) from its
+//! stretch within the tolerance, no edge sagging past it, edges on the line on the line as
+//! simplified (within a fifth of the tolerance), cuts drawn along the geodesic normal with the
+//! same sag. Measured in `tests/zones.rs`.
 
 use geo::MultiPolygon;
 use i_overlay::core::overlay_rule::OverlayRule;

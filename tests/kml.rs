@@ -65,7 +65,11 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
             "Control lines",
             feature_count(&out.join("control_lines.geojson")),
         ),
-        ("Patrol", feature_count(&out.join("patrol.geojson"))),
+        ("Patrol routes", feature_count(&out.join("patrol.geojson"))),
+        (
+            "Checkpoints",
+            feature_count(&out.join("checkpoints.geojson")),
+        ),
         ("Places", feature_count(&data("places.geojson"))),
     ];
     let found = folders(&kml);

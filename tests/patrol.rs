@@ -604,7 +604,8 @@ fn a_line_of_contact_is_clipped_with_its_crossings() {
 #[test]
 fn patrol_and_control_line_layers_carry_the_design_properties() {
     let patrol = m4_patrol();
-    let fc = export::patrol_geojson(std::slice::from_ref(&patrol));
+    let fc = export::patrol_routes_geojson(std::slice::from_ref(&patrol));
+    assert_eq!(fc.features.len(), 1, "one route per leg, no points");
     let route = &fc.features[0];
     assert_eq!(route.property("kind").unwrap(), "patrol_route");
     assert_eq!(route.property("from").unwrap(), "Trumba");
@@ -614,7 +615,8 @@ fn patrol_and_control_line_layers_carry_the_design_properties() {
     assert!((length_km - patrol.length_m() / 1000.0).abs() < 1e-3);
     let end = route.property("end").unwrap().as_str().unwrap();
     assert!(DateTime::parse_from_rfc3339(end).is_ok());
-    let checkpoints: Vec<_> = fc.features[1..].iter().collect();
+    let checkpoints = export::checkpoints_geojson(std::slice::from_ref(&patrol));
+    let checkpoints: Vec<_> = checkpoints.features.iter().collect();
     assert_eq!(checkpoints.len(), patrol.checkpoints().len());
     for f in checkpoints {
         assert_eq!(f.property("kind").unwrap(), "checkpoint");

@@ -243,12 +243,21 @@ fn rules(layer: QgisLayer) -> Vec<Rule> {
                 },
             ),
             // A return leg runs over the outward one: dashes let both show.
-            else_rule(
+            rule(
+                r#""leg" > 1"#,
                 "Patrol, return",
                 Symbol::Line {
                     colour: route_colour(2),
                     width_px: 4.0,
                     dashed: true,
+                },
+            ),
+            else_rule(
+                "Other route",
+                Symbol::Line {
+                    colour: "#555555",
+                    width_px: 2.0,
+                    dashed: false,
                 },
             ),
         ],

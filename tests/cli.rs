@@ -131,6 +131,7 @@ mod build {
                 "control_lines.qml",
                 "corridor.kml",
                 "corridor.qgs",
+                "kml_point.png",
                 "map.html",
                 "patrol.geojson",
                 "patrol.gpx",

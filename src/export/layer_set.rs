@@ -9,8 +9,9 @@ use geojson::FeatureCollection;
 use super::qgs::{ProjectLayer, qgis_project};
 use super::qml::{QgisLayer, layer_qml};
 use super::{
-    FileSet, GpxError, MapLayers, WriteError, checkpoints_geojson, control_lines_geojson,
-    geojson_to_writer, map_html, map_kml, patrol_gpx, patrol_routes_geojson, zones_geojson,
+    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, WriteError, checkpoints_geojson,
+    control_lines_geojson, geojson_to_writer, map_html, map_kml, patrol_gpx, patrol_routes_geojson,
+    zones_geojson,
 };
 use crate::Corridor;
 use crate::control_lines::Gate;
@@ -224,7 +225,7 @@ impl LayerSet {
     /// let dir = tempfile::tempdir().unwrap();
     /// let mut files = FileSet::new();
     /// layers.stage(&mut files, dir.path(), "", "corridor").unwrap();
-    /// assert_eq!(files.commit().unwrap().len(), 12);
+    /// assert_eq!(files.commit().unwrap().len(), 13);
     /// assert!(dir.path().join("corridor.qgs").exists());
     /// ```
     pub fn stage(
@@ -258,6 +259,7 @@ impl LayerSet {
         files.stage(&dir.join(format!("{project}.kml")), |w| {
             w.write_all(map_kml(&map).as_bytes())
         })?;
+        files.stage(&dir.join(KML_ICON_FILE), |w| w.write_all(KML_ICON_PNG))?;
         let credits: Vec<&str> = self.credits.iter().map(String::as_str).collect();
         files.stage(&dir.join(format!("{project}.qgs")), |w| {
             w.write_all(qgis_project(&self.title, &project_layers, &credits).as_bytes())

@@ -19,7 +19,7 @@ pub use geojson::{
     patrol_routes_geojson, point_feature, polygon_feature, write_geojson, zones_geojson,
 };
 pub use gpx::{GpxError, patrol_gpx, write_gpx};
-pub use kml::{map_kml, write_map_kml};
+pub use kml::{KML_ICON_FILE, KML_ICON_PNG, map_kml, write_map_kml};
 pub use layer_set::LayerSet;
 pub use map::{
     LayerError, LegendEntry, MapLayers, Symbol, layer_from_geojson_str, map_html, write_map_html,

@@ -698,12 +698,29 @@ fn gpx_round_trips_through_the_gpx_crate() {
         assert!(
             desc.contains(&c.eta_rfc3339()) && desc.contains(&format!("km {:.3}", c.chainage_km()))
         );
+        // What GPS units show beside the name, and the symbol they draw.
+        let comment = w.comment.clone().unwrap();
+        assert!(
+            comment.starts_with(&format!("km {:.2}, ETA ", c.chainage_km())),
+            "{comment}"
+        );
+        assert!(!w.symbol.clone().unwrap().is_empty());
+        assert_eq!(w.type_.clone().unwrap(), c.kind.to_string());
     }
     // Routes: the route's geometry with the checkpoints named on it.
     assert_eq!(gpx.routes.len(), 2);
     for (r, leg) in gpx.routes.iter().zip(&legs) {
         let named: Vec<_> = r.points.iter().filter_map(|p| p.name.clone()).collect();
         assert_eq!(named.len(), leg.checkpoints().len());
+        // Every route point timed by the schedule, in order, from the start to the end.
+        let times: Vec<String> = r
+            .points
+            .iter()
+            .map(|p| gpx_time(p.time.as_ref().expect("a route point without a time")))
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(times[0], utc_string(leg.start()));
+        assert!(times[times.len() - 1] <= utc_string(leg.end()));
         let coords: Vec<Coord> = r.points.iter().map(|p| p.point().0).collect();
         let geod = Geodesic::wgs84();
         assert!((line_length_m(&geod, &coords) - leg.length_m()).abs() < 0.5);

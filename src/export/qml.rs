@@ -320,7 +320,10 @@ fn label_expression(layer: QgisLayer) -> Option<&'static str> {
         ),
         QgisLayer::PatrolRoutes => Some(r#""title""#),
         QgisLayer::Checkpoints => {
-            Some(r#"CASE WHEN "checkpoint" = 'kilometre' THEN "name" ELSE "title" END"#)
+            // Kilometre posts of the return leg sit on the outward leg's: one set of labels.
+            Some(
+                r#"CASE WHEN "checkpoint" <> 'kilometre' THEN "title" WHEN coalesce("leg", 1) = 1 THEN "name" END"#,
+            )
         }
         QgisLayer::Places => Some(r#""name""#),
     }
@@ -464,8 +467,14 @@ fn labeling(layer: QgisLayer) -> Option<String> {
         QgisLayer::Places => (10, "1"),
         _ => (8, "0"),
     };
+    // Where labels collide, QGIS keeps the higher priority (0 to 10): places first.
+    let priority = match layer {
+        QgisLayer::Places => 9,
+        QgisLayer::Checkpoints => 4,
+        _ => 5,
+    };
     Some(format!(
-        r#"<labeling type="simple"><settings calloutType="simple"><text-style fieldName="{field}" isExpression="1" fontFamily="DejaVu Sans" fontSize="{size_pt}" fontSizeUnit="Point" fontWeight="{weight}" fontItalic="0" textColor="20,20,20,255" textOpacity="1" namedStyle="{style}" multilineHeight="1" allowHtml="0"><text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.85" bufferNoFill="1" bufferJoinStyle="128"/></text-style><text-format multilineAlign="0" wrapChar="" autoWrapLength="0" plussign="0"/><placement {placement}/><rendering obstacle="1" obstacleType="1" displayAll="0" upsidedownLabels="0" limitNumLabels="0" fontLimitPixelSize="0" drawLabels="1" scaleVisibility="0" labelPerPart="0" mergeLines="0"/></settings></labeling>"#,
+        r#"<labeling type="simple"><settings calloutType="simple"><text-style fieldName="{field}" isExpression="1" fontFamily="DejaVu Sans" fontSize="{size_pt}" fontSizeUnit="Point" fontWeight="{weight}" fontItalic="0" textColor="20,20,20,255" textOpacity="1" namedStyle="{style}" multilineHeight="1" allowHtml="0"><text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.85" bufferNoFill="1" bufferJoinStyle="128"/></text-style><text-format multilineAlign="0" wrapChar="" autoWrapLength="0" plussign="0"/><placement {placement} priority="{priority}"/><rendering obstacle="1" obstacleType="1" displayAll="0" upsidedownLabels="0" limitNumLabels="0" fontLimitPixelSize="0" drawLabels="1" scaleVisibility="0" labelPerPart="0" mergeLines="0"/></settings></labeling>"#,
         field = escape(expression),
         weight = if bold == "1" { 75 } else { 50 },
         style = if bold == "1" { "Bold" } else { "Book" },

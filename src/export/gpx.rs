@@ -198,11 +198,12 @@ pub fn patrol_gpx(legs: &[Patrol]) -> Result<String, GpxError> {
     Ok(x)
 }
 
+/// A point of a GPX route: where, when, and the checkpoint there if there is one.
+type RoutePoint<'a> = (Coord, DateTime<FixedOffset>, Option<&'a Checkpoint>);
+
 /// The route's vertices and checkpoints in route order, each with its time in the schedule
 /// (a checkpoint's ETA, a vertex's passing time); a vertex on a checkpoint gives way to it.
-fn route_points(
-    patrol: &Patrol,
-) -> Result<Vec<(Coord, DateTime<FixedOffset>, Option<&Checkpoint>)>, PatrolError> {
+fn route_points(patrol: &Patrol) -> Result<Vec<RoutePoint<'_>>, PatrolError> {
     let route = patrol.route();
     let mut points: Vec<(f64, Coord, Option<&Checkpoint>)> = route
         .coords()

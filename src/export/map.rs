@@ -658,6 +658,15 @@ mod tests {
     }
 
     #[test]
+    fn credits_reach_the_page_as_data_not_markup() {
+        let page = map_html(&MapLayers::new("t").credit("Places: GeoNames <CC BY 4.0>"));
+        assert!(page.contains(
+            r#"<script type="application/json" id="corridor-credits">["Places: GeoNames \u003cCC BY 4.0\u003e"]</script>"#
+        ));
+        assert!(page.contains("map.attributionControl.addAttribution(escapeHtml(c))"));
+    }
+
+    #[test]
     fn a_hostile_title_is_escaped() {
         let page = map_html(&MapLayers::new("</title><script>x()</script>"));
         assert!(page.contains("<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title>"));

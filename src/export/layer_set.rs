@@ -97,7 +97,8 @@ impl LayerSet {
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
     /// # use corridor::export::{LayerSet, QgisLayer};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let places = corridor::export::layer_from_geojson_str(
     ///     r#"{"type": "Feature", "properties": {"kind": "place", "name": "Saraqib"},
@@ -116,7 +117,8 @@ impl LayerSet {
     /// # Examples
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap()
     ///     .credit("Places: GeoNames, CC BY 4.0");
@@ -132,7 +134,8 @@ impl LayerSet {
     /// # Examples
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap();
     /// assert!(layers.credits().is_empty());
@@ -147,7 +150,8 @@ impl LayerSet {
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
     /// # use corridor::export::{LayerSet, QgisLayer};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
     /// assert!(layers.layer(QgisLayer::Checkpoints).features.is_empty()); // no patrol
@@ -169,7 +173,8 @@ impl LayerSet {
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
     /// # use corridor::export::{LayerSet, QgisLayer};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
     /// let stems: Vec<_> = layers.geojson_layers().map(|(l, _)| l.file_stem()).collect();
@@ -188,7 +193,8 @@ impl LayerSet {
     /// # Examples
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap();
     /// let map = layers.map_layers();
@@ -219,7 +225,8 @@ impl LayerSet {
     /// ```
     /// # use corridor::{Corridor, CorridorOptions, Road};
     /// # use corridor::export::{FileSet, LayerSet};
-    /// # let road = Road::new(geo::line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
     /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
     /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
     /// let dir = tempfile::tempdir().unwrap();

@@ -190,17 +190,68 @@ fn qgis_opens_the_example_layers_and_project_styled() {
     // Relative paths only, so that the folder can move.
     assert!(project_text.contains("<datasource>./m4_zones.geojson</datasource>"));
     assert!(!project_text.contains(&*dir.path().to_string_lossy()));
-
-    let script = dir.path().join("check.py");
-    std::fs::write(&script, CHECK).unwrap();
     let picture = std::env::var_os("CORRIDOR_QGIS_PICTURE")
         .map(PathBuf::from)
         .unwrap_or_else(|| dir.path().join("m4_qgis.png"));
+    assert_opens_styled(dir.path(), &out, &project, "m4_", &picture, 2, true);
+}
+
+#[test]
+fn qgis_opens_what_corridor_build_writes_styled() {
+    if let Some(why) = pyqgis_missing() {
+        eprintln!(
+            "skipped: PyQGIS is missing (Debian: apt-get install python3-qgis qgis-providers): {why}"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let run = Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .arg("build")
+        .arg("--road")
+        .arg(data.join("m4.geojson"))
+        .arg("--places")
+        .arg(data.join("places.geojson"))
+        .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
+        .args(["--start", "2020-03-15T09:00:00+03:00", "--out", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out = dir.path().join("out");
+    let project = out.join("corridor.qgs");
+    assert!(
+        std::fs::read_to_string(&project)
+            .unwrap()
+            .contains("<datasource>./zones.geojson</datasource>")
+    );
+    let picture = dir.path().join("corridor_qgis.png");
+    assert_opens_styled(dir.path(), &out, &project, "", &picture, 1, false);
+}
+
+/// Opens the layers in `out` and the project in QGIS, and checks what the module doc says.
+/// `legs` is the number of patrol legs; the example credits the data's sources, `corridor build`
+/// does not.
+fn assert_opens_styled(
+    dir: &Path,
+    out: &Path,
+    project: &Path,
+    prefix: &str,
+    picture: &Path,
+    legs: usize,
+    credited: bool,
+) {
+    let script = dir.join("check.py");
+    std::fs::write(&script, CHECK).unwrap();
     let o = Command::new(PYTHON)
         .arg(&script)
-        .arg(&out)
-        .arg(&project)
-        .arg(&picture)
+        .arg(out)
+        .arg(project)
+        .arg(picture)
         .env("QT_QPA_PLATFORM", "offscreen")
         .output()
         .unwrap();
@@ -211,18 +262,19 @@ fn qgis_opens_the_example_layers_and_project_styled() {
     // Every layer: valid, one geometry type, styled with a rule for each of its features.
     let layers = report["layers"].as_object().unwrap();
     let expected = [
-        ("m4_checkpoints.geojson", "Point"),
-        ("m4_control_lines.geojson", "Line"),
-        ("m4_patrol.geojson", "Line"),
-        ("m4_places.geojson", "Point"),
-        ("m4_zones.geojson", "Polygon"),
-    ];
+        ("checkpoints", "Point"),
+        ("control_lines", "Line"),
+        ("patrol", "Line"),
+        ("places", "Point"),
+        ("zones", "Polygon"),
+    ]
+    .map(|(stem, geometry)| (format!("{prefix}{stem}.geojson"), geometry));
     assert_eq!(
         layers.keys().collect::<Vec<_>>(),
         expected.iter().map(|(n, _)| n).collect::<Vec<_>>()
     );
-    for (name, geometry) in expected {
-        let l = &layers[name];
+    for (name, geometry) in &expected {
+        let l = &layers[name.as_str()];
         assert_eq!(l["valid"], true, "{name}");
         assert!(l["features"].as_u64().unwrap() > 0, "{name}");
         assert_eq!(l["geometry_types"], serde_json::json!([geometry]), "{name}");
@@ -232,7 +284,7 @@ fn qgis_opens_the_example_layers_and_project_styled() {
             l["else_hits"], 0,
             "{name}: features without a rule of their own"
         );
-        assert_eq!(l["labels"], name != "m4_zones.geojson", "{name}");
+        assert_eq!(l["labels"], !name.ends_with("zones.geojson"), "{name}");
     }
 
     // QGIS's ellipsoidal measures against ours (3 decimals written, so 0.0005 absolute).
@@ -266,20 +318,15 @@ fn qgis_opens_the_example_layers_and_project_styled() {
     }
     eprintln!("QGIS's ellipsoidal areas and lengths: at most {worst_relative:.2e} apart from ours");
     assert_eq!(areas, 3, "the corridor and its halves");
-    assert_eq!(lengths, 3, "the centre line and both patrol legs");
+    assert_eq!(lengths, 1 + legs, "the centre line and each patrol leg");
 
     // The project: read, every layer valid and styled, in a projected CRS on WGS 84.
     assert_eq!(report["project_read"], true);
     assert_eq!(report["project_crs"], "EPSG:32637");
     assert_eq!(report["project_crs_geographic"], false);
     assert_eq!(report["project_ellipsoid"], "EPSG:7030");
-    assert!(
-        report["project_abstract"]
-            .as_str()
-            .unwrap()
-            .contains("GeoNames"),
-        "the data's sources are credited"
-    );
+    let credits = report["project_abstract"].as_str().unwrap();
+    assert_eq!(credits.contains("GeoNames"), credited, "{credits}");
     let names: Vec<&str> = report["project_layers"]
         .as_array()
         .unwrap()

@@ -810,4 +810,27 @@ fn ogrinfo_reads_routes_tracks_and_waypoints_without_warnings() {
         patrol.timed_track().unwrap().len() + back.timed_track().unwrap().len()
     );
     assert!(count("route_points") >= checkpoints);
+
+    // The fields GPS units show are filled on every waypoint, and every route point has a time.
+    let filled = |layer: &str, field: &str| -> usize {
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-q", "-sql"])
+            .arg(format!(
+                // Quoted: `desc` is an SQL word.
+                "SELECT COUNT(\"{field}\") AS n FROM {layer} WHERE \"{field}\" IS NOT NULL"
+            ))
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("n (Integer) = "))
+            .unwrap_or_else(|| panic!("{layer}.{field}: {text}"));
+        line.trim_start()["n (Integer) = ".len()..].parse().unwrap()
+    };
+    for field in ["time", "name", "cmt", "desc", "sym", "type"] {
+        assert_eq!(filled("waypoints", field), checkpoints, "waypoints.{field}");
+    }
+    assert_eq!(filled("route_points", "time"), count("route_points"));
 }

@@ -216,7 +216,8 @@ impl LayerSet {
     /// `checkpoints.geojson` and, with places, `places.geojson`, each with its QGIS style
     /// (`zones.qml`, …); `patrol.gpx`; `map.html`; and `{project}.kml` and `{project}.qgs`
     /// (the QGIS project with every layer). Nothing is in place before
-    /// [`FileSet::commit`].
+    /// [`FileSet::commit`]. The set is used up: its GPX text is freed once staged, before the
+    /// map page is made.
     ///
     /// # Errors
     /// [`WriteError`] naming the file that could not be staged.
@@ -236,12 +237,15 @@ impl LayerSet {
     /// assert!(dir.path().join("corridor.qgs").exists());
     /// ```
     pub fn stage(
-        &self,
+        mut self,
         files: &mut FileSet,
         dir: &Path,
         prefix: &str,
         project: &str,
     ) -> Result<(), WriteError> {
+        // The GPX text goes once staged, before the map page is made: a million-vertex route's
+        // is about 200 MB.
+        let gpx = std::mem::take(&mut self.gpx);
         let file = |stem: &str, ext: &str| format!("{prefix}{stem}.{ext}");
         let mut project_layers = Vec::new();
         for (layer, features) in self.geojson_layers() {
@@ -256,9 +260,8 @@ impl LayerSet {
                 features,
             });
         }
-        files.stage(&dir.join(file("patrol", "gpx")), |w| {
-            w.write_all(self.gpx.as_bytes())
-        })?;
+        files.stage(&dir.join(file("patrol", "gpx")), |w| w.write_all(gpx.as_bytes()))?;
+        drop(gpx);
         let map = self.map_layers();
         files.stage(&dir.join(file("map", "html")), |w| {
             w.write_all(map_html(&map).as_bytes())

@@ -260,7 +260,9 @@ impl LayerSet {
                 features,
             });
         }
-        files.stage(&dir.join(file("patrol", "gpx")), |w| w.write_all(gpx.as_bytes()))?;
+        files.stage(&dir.join(file("patrol", "gpx")), |w| {
+            w.write_all(gpx.as_bytes())
+        })?;
         drop(gpx);
         let map = self.map_layers();
         files.stage(&dir.join(file("map", "html")), |w| {

@@ -24,7 +24,7 @@ pub use layer_set::LayerSet;
 pub use map::{
     LayerError, LegendEntry, MapLayers, Symbol, layer_from_geojson_str, map_html, write_map_html,
 };
-pub use qgs::{ProjectLayer, UtmZone, qgis_project};
+pub use qgs::{ProjectCrs, ProjectLayer, qgis_project};
 pub use qml::{QgisLayer, layer_qml};
 #[cfg(feature = "png")]
 pub use svg::map_png;

@@ -19,9 +19,9 @@ const MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
 
 /// The sources of `data/` and their licences (data/README.md), credited in every map.
 const CREDITS: [&str; 3] = [
-    "Road and estimated places: corridor contributors, from public reports (data/README.md), MIT OR Apache-2.0",
-    "Place positions: GeoNames (geonames.org), CC BY 4.0",
-    "Place cross-checks: Wikipedia contributors, CC BY-SA 4.0",
+    "Road, estimated villages: corridor contributors (data/README.md)",
+    "Places: GeoNames, CC BY 4.0",
+    "Wikipedia contributors, CC BY-SA 4.0",
 ];
 
 /// An illustrative start for the first joint patrol: the protocol gives only the date.

@@ -821,30 +821,21 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         file_stem(&args.road.road)
     );
     let legs = std::slice::from_ref(&patrol);
-    let zones = export::zones_geojson(&corridor, &name);
-    let lines = export::control_lines_geojson(&corridor, &gates);
-    let patrol_layer = export::patrol_geojson(legs);
     let places_layer = match &args.road.places {
         Some(path) => export::layer_from_geojson_str(&read_geojson_text(path, crs.as_ref())?)
             .with_context(|| format!("{}", path.display()))?,
         None => geojson::FeatureCollection::default(),
     };
-    let map = export::MapLayers::new(&name)
-        .layer("Zones", &zones)
-        .layer("Control lines", &lines)
-        .layer("Patrol", &patrol_layer)
-        .layer("Places", &places_layer);
     // Made before the directory, so that a patrol it cannot describe leaves nothing behind.
-    let gpx = export::patrol_gpx(legs).context("patrol.gpx")?;
+    let layers = export::LayerSet::new(&name, &corridor, &gates, legs)
+        .context("patrol.gpx")?
+        .places(places_layer);
     // The layers again in --output-crs, into a subdirectory named after it (epsg_32637/).
     let mut projected = Vec::new();
     if let (Some(crs), Some(dir)) = (&output_crs, &output_crs_dir) {
-        for (name, layer) in [
-            ("zones.geojson", &zones),
-            ("control_lines.geojson", &lines),
-            ("patrol.geojson", &patrol_layer),
-        ] {
-            let layer = crs_glue::geojson_from_wgs84(crs, layer).map_err(|e| {
+        for (layer, features) in layers.geojson_layers() {
+            let name = format!("{}.geojson", layer.file_stem());
+            let layer = crs_glue::geojson_from_wgs84(crs, features).map_err(|e| {
                 anyhow!(
                     "--output-crs {}: {name}: {e}",
                     args.output_crs.as_deref().unwrap_or_default()
@@ -865,24 +856,7 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
     // copy of a file in memory); only once all are written are they renamed into place, so a
     // failure leaves neither a partial file nor new files beside older ones.
     let mut files = export::FileSet::new();
-    let path = |name: &str| args.out.join(name);
-    files.stage(&path("zones.geojson"), |w| {
-        export::geojson_to_writer(w, &zones)
-    })?;
-    files.stage(&path("control_lines.geojson"), |w| {
-        export::geojson_to_writer(w, &lines)
-    })?;
-    files.stage(&path("patrol.geojson"), |w| {
-        export::geojson_to_writer(w, &patrol_layer)
-    })?;
-    files.stage(&path("patrol.gpx"), |w| w.write_all(gpx.as_bytes()))?;
-    drop(gpx);
-    files.stage(&path("map.html"), |w| {
-        w.write_all(export::map_html(&map).as_bytes())
-    })?;
-    files.stage(&path("corridor.kml"), |w| {
-        w.write_all(export::map_kml(&map).as_bytes())
-    })?;
+    layers.stage(&mut files, &args.out, "", "corridor")?;
     for (file, layer) in &projected {
         files.stage(file, |w| export::geojson_to_writer(w, layer))?;
     }
@@ -1151,7 +1125,12 @@ fn render(args: RenderArgs) -> anyhow::Result<()> {
             names.sort();
             let before = files.len();
             // Also the example's m4_zones.geojson and the like.
-            for suffix in ["zones.geojson", "control_lines.geojson", "patrol.geojson"] {
+            for suffix in [
+                "zones.geojson",
+                "control_lines.geojson",
+                "patrol.geojson",
+                "checkpoints.geojson",
+            ] {
                 let found = names.iter().filter(|n| n.ends_with(suffix));
                 files.extend(found.map(|n| path.join(n)).filter(|p| p.is_file()));
             }

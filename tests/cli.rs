@@ -125,12 +125,19 @@ mod build {
         assert_eq!(
             d.listing("out"),
             [
+                "checkpoints.geojson",
+                "checkpoints.qml",
                 "control_lines.geojson",
+                "control_lines.qml",
                 "corridor.kml",
+                "corridor.qgs",
+                "kml_point.png",
                 "map.html",
                 "patrol.geojson",
                 "patrol.gpx",
-                "zones.geojson"
+                "patrol.qml",
+                "zones.geojson",
+                "zones.qml"
             ]
         );
         let zones = d.json("out/zones.geojson");

@@ -65,7 +65,11 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
             "Control lines",
             feature_count(&out.join("control_lines.geojson")),
         ),
-        ("Patrol", feature_count(&out.join("patrol.geojson"))),
+        ("Patrol routes", feature_count(&out.join("patrol.geojson"))),
+        (
+            "Checkpoints",
+            feature_count(&out.join("checkpoints.geojson")),
+        ),
         ("Places", feature_count(&data("places.geojson"))),
     ];
     let found = folders(&kml);
@@ -74,7 +78,7 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
     assert_eq!(found, expected_owned);
     assert_eq!(expected[0].1, 3);
     // Checkpoints carry their ETA as a TimeStamp, the halves their colours.
-    assert!(kml.contains("<TimeStamp><when>2020-03-15T09:00:00+03:00</when></TimeStamp>"));
+    assert!(kml.contains("<TimeSpan><begin>2020-03-15T09:00:00+03:00</begin>"));
     assert!(kml.contains("<PolyStyle><color>40b4771f</color></PolyStyle>"));
 
     let Ok(version) = Command::new("ogrinfo").arg("--version").output() else {
@@ -108,6 +112,22 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
             "{layer}\n{stdout}"
         );
     }
-    // The properties come through as fields.
-    assert!(stdout.contains("chainage_km"), "{stdout}");
+    // The properties come through as typed fields (the folders' <Schema>): numbers as numbers,
+    // and the times only as GDAL's own begin/end fields, never as text fields beside them.
+    for field in [
+        "area_km2: Real",
+        "chainage_km: Real",
+        "leg: Integer",
+        "begin: DateTime",
+    ] {
+        assert!(stdout.contains(field), "{field}\n{stdout}");
+    }
+    for text_time in ["eta: String", "start: String", "departure: String"] {
+        assert!(!stdout.contains(text_time), "{text_time}\n{stdout}");
+    }
+    assert!(!stdout.contains("area_km2: String"), "{stdout}");
+    // Points draw offline: their icon is a file beside the KML, not a web address.
+    assert!(!kml.contains("http://maps.google.com"));
+    assert!(kml.contains("<href>kml_point.png</href>"));
+    assert!(out.join("kml_point.png").is_file());
 }

@@ -91,12 +91,17 @@ fn chromium_draws_every_layer_without_a_script_error() {
     );
     assert_eq!(
         body_attribute(&dom, "data-layers-drawn").as_deref(),
-        Some("4")
+        Some("5")
     );
-    let features = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
-        .iter()
-        .map(|f| feature_count(&out.join(f)))
-        .sum::<usize>()
+    let features = [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ]
+    .iter()
+    .map(|f| feature_count(&out.join(f)))
+    .sum::<usize>()
         + feature_count(&data("places.geojson"));
     assert_eq!(
         body_attribute(&dom, "data-features-drawn"),
@@ -172,10 +177,15 @@ fn render_draws_what_build_wrote() {
         assert!(text.contains(needle), "{needle} is missing");
     }
     // Every zone, line and point was drawn: a path or circle per feature at least.
-    let features = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
-        .iter()
-        .map(|f| feature_count(&out.join(f)))
-        .sum::<usize>()
+    let features = [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ]
+    .iter()
+    .map(|f| feature_count(&out.join(f)))
+    .sum::<usize>()
         + feature_count(&data("places.geojson"));
     let shapes = text.matches("<path d=\"M").count() + text.matches("<circle").count();
     // Legend symbols are <line>, <rect> or <circle>: at most one circle per entry more.

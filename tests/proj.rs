@@ -152,7 +152,12 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
     assert!(zones.get("crs").is_none());
 
     // The projected layers: the legacy `crs` member and eastings, northings in metres.
-    for name in ["zones.geojson", "control_lines.geojson", "patrol.geojson"] {
+    for name in [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ] {
         let path = dir.path().join("utm/epsg_32637").join(name);
         let layer: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(
@@ -189,6 +194,10 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
         (
             "patrol.geojson",
             feature_count(&dir.path().join("wgs84/patrol.geojson")),
+        ),
+        (
+            "checkpoints.geojson",
+            feature_count(&dir.path().join("wgs84/checkpoints.geojson")),
         ),
     ] {
         let path = dir.path().join("utm/epsg_32637").join(name);

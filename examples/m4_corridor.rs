@@ -26,10 +26,9 @@ const MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
 
 /// The sources of `data/` and their licences (data/README.md), credited in every map.
 const CREDITS: [&str; 3] = [
-    "Governorates, populated places, P-codes: UN OCHA Syria CODs, CC BY-IGO 3.0 (the boundaries \
-     and names shown do not imply official endorsement or acceptance by the United Nations)",
-    "Places: GeoNames (geonames.org), CC BY 4.0",
-    "Road: corridor contributors (data/README.md)",
+    "Governorates, villages: UN OCHA Syria CODs, CC BY-IGO 3.0 (no UN endorsement implied)",
+    "Places: GeoNames, CC BY 4.0",
+    "Road: corridor contributors",
 ];
 
 /// An illustrative start for the first joint patrol: the protocol gives only the date.

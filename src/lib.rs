@@ -27,6 +27,7 @@ mod corridor;
 mod geodesic;
 mod side;
 
+pub mod antimeridian;
 pub mod classify;
 pub mod control_lines;
 #[cfg(feature = "proj")]

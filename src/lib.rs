@@ -38,7 +38,7 @@ pub mod places;
 pub mod road;
 
 pub use corridor::{
-    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M,
+    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, Pole,
 };
 pub use places::{Place, PlaceError, Places};
 pub use road::{Location, Road, RoadError};

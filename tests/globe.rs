@@ -264,3 +264,364 @@ fn halves_of_self_crossing_roads_are_valid_for_geos() {
     assert!(worst_moved_m < 0.008);
     assert_valid_tilings(&names, &triples);
 }
+
+// ---------------------------------------------------------------------------------------------
+// An independent oracle: the distance from a point to the road by dense geodesic sampling and
+// golden-section refinement, with GeographicLib alone.
+
+/// Brute-force geodesic distances to a road given by its vertices.
+struct Oracle {
+    geod: Geodesic,
+    /// Per segment: start, azimuth there (degrees), length (metres).
+    segments: Vec<(Coord, f64, f64)>,
+    /// Samples every `step_m` or closer: segment, metres along it, Earth-centred position.
+    samples: Vec<(usize, f64, [f64; 3])>,
+    step_m: f64,
+}
+
+fn ecef(p: Coord) -> [f64; 3] {
+    let (a, f) = (6_378_137.0, 1.0 / 298.257_223_563);
+    let e2 = f * (2.0 - f);
+    let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
+    let n = a / (1.0 - e2 * lat.sin().powi(2)).sqrt();
+    [
+        n * lat.cos() * lon.cos(),
+        n * lat.cos() * lon.sin(),
+        n * (1.0 - e2) * lat.sin(),
+    ]
+}
+
+impl Oracle {
+    fn new(vertices: &[Coord], step_m: f64) -> Oracle {
+        let geod = Geodesic::wgs84();
+        let mut segments = Vec::new();
+        let mut samples = Vec::new();
+        for w in vertices.windows(2) {
+            let (s12, azi1, _, _): (f64, f64, f64, f64) =
+                geographiclib_rs::InverseGeodesic::inverse(&geod, w[0].y, w[0].x, w[1].y, w[1].x);
+            let i = segments.len();
+            segments.push((w[0], azi1, s12));
+            let n = (s12 / step_m).ceil().max(1.0) as usize;
+            for k in 0..=n {
+                let s = s12 * k as f64 / n as f64;
+                let (lat, lon): (f64, f64) = geod.direct(w[0].y, w[0].x, azi1, s);
+                samples.push((i, s, ecef(Coord { x: lon, y: lat })));
+            }
+        }
+        Oracle {
+            geod,
+            segments,
+            samples,
+            step_m,
+        }
+    }
+
+    fn at(&self, i: usize, s: f64, p: Coord) -> f64 {
+        let (a, azi, len) = self.segments[i];
+        let (lat, lon): (f64, f64) = self.geod.direct(a.y, a.x, azi, s.clamp(0.0, len));
+        geographiclib_rs::InverseGeodesic::inverse(&self.geod, lat, lon, p.y, p.x)
+    }
+
+    /// The geodesic distance from `p` to the road, metres (to well under a millimetre).
+    fn distance_m(&self, p: Coord) -> f64 {
+        let q = ecef(p);
+        let chord = |e: &[f64; 3]| {
+            ((e[0] - q[0]).powi(2) + (e[1] - q[1]).powi(2) + (e[2] - q[2]).powi(2)).sqrt()
+        };
+        let nearest = self
+            .samples
+            .iter()
+            .map(|s| chord(&s.2))
+            .fold(f64::INFINITY, f64::min);
+        let mut best = f64::INFINITY;
+        for &(i, s, e) in &self.samples {
+            if chord(&e) > nearest + 2.0 * self.step_m {
+                continue;
+            }
+            // Golden-section search for the nearest point within a step either side.
+            let (mut lo, mut hi) = (s - self.step_m, s + self.step_m);
+            let g = 0.5 * (5f64.sqrt() - 1.0);
+            for _ in 0..80 {
+                let (m1, m2) = (hi - g * (hi - lo), lo + g * (hi - lo));
+                if self.at(i, m1, p) < self.at(i, m2, p) {
+                    hi = m2;
+                } else {
+                    lo = m1;
+                }
+            }
+            best = best
+                .min(self.at(i, 0.5 * (lo + hi), p))
+                .min(self.at(i, s, p));
+        }
+        best
+    }
+}
+
+/// What the oracle measured on a corridor of equal widths and round caps, whose whole boundary
+/// should lie at the width.
+#[derive(Debug, Default)]
+struct Measured {
+    vertices: usize,
+    max_vertex_error_m: f64,
+    worst_sag_m: f64,
+}
+
+/// Measures at most `at_most` boundary vertices and edge middles of the whole (evenly spread).
+fn measure(corridor: &Corridor, at_most: usize) -> Measured {
+    let width_m = corridor.options().width_left_m;
+    let oracle = Oracle::new(corridor.road().coords(), 200.0);
+    let rings: Vec<&LineString> = corridor
+        .whole()
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .collect();
+    let total: usize = rings.iter().map(|r| r.0.len()).sum();
+    let stride = total.div_ceil(at_most).max(1);
+    let mut m = Measured::default();
+    for ring in rings {
+        for (k, w) in ring.0.windows(2).enumerate() {
+            if k % stride != 0 {
+                continue;
+            }
+            m.vertices += 1;
+            let d = oracle.distance_m(w[0]);
+            m.max_vertex_error_m = m.max_vertex_error_m.max((d - width_m).abs());
+            let mid = Coord {
+                x: 0.5 * (w[0].x + w[1].x),
+                y: 0.5 * (w[0].y + w[1].y),
+            };
+            m.worst_sag_m = m.worst_sag_m.max(width_m - oracle.distance_m(mid));
+        }
+    }
+    m
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the written layers must be.
+
+/// Every line of coordinates (rings and lines) of a GeoJSON geometry.
+fn coordinate_lines(value: &geojson::GeometryValue) -> Vec<Vec<[f64; 2]>> {
+    use geojson::GeometryValue as G;
+    let line = |ps: &Vec<geojson::Position>| -> Vec<[f64; 2]> {
+        ps.iter()
+            .map(|p| [p.as_slice()[0], p.as_slice()[1]])
+            .collect()
+    };
+    match value {
+        G::Point { coordinates } => {
+            vec![vec![[coordinates.as_slice()[0], coordinates.as_slice()[1]]]]
+        }
+        G::LineString { coordinates } => vec![line(coordinates)],
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().map(line).collect()
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().map(line).collect(),
+        other => panic!("unexpected geometry {}", other.type_name()),
+    }
+}
+
+/// Every coordinate within [-180, 180] × [-90, 90], and no edge longer than half the globe in
+/// longitude (the jump of a geometry not cut at the antimeridian).
+fn assert_cut(name: &str, fc: &geojson::FeatureCollection) {
+    for f in &fc.features {
+        let g = f.geometry.as_ref().expect("a geometry");
+        for line in coordinate_lines(&g.value) {
+            for c in &line {
+                assert!(
+                    (-180.0..=180.0).contains(&c[0]) && (-90.0..=90.0).contains(&c[1]),
+                    "{name}: {c:?}"
+                );
+            }
+            for w in line.windows(2) {
+                assert!(
+                    (w[1][0] - w[0][0]).abs() <= 180.0,
+                    "{name}: an edge jumps from {:?} to {:?}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+    }
+}
+
+/// GEOS's verdict on every feature of a layer.
+fn assert_valid_for_geos(name: &str, fc: &geojson::FeatureCollection) {
+    let geometries: Vec<String> = fc
+        .features
+        .iter()
+        .map(|f| serde_json::to_string(f.geometry.as_ref().expect("a geometry")).expect("JSON"))
+        .collect();
+    let Some(verdicts) = geos_validity(&geometries) else {
+        return;
+    };
+    for (k, v) in verdicts.iter().enumerate() {
+        assert_eq!(v, "Valid Geometry", "{name}, feature {k}");
+    }
+}
+
+/// The zones as written: cut, valid, the halves tiling the whole, the areas the corridor's
+/// (to the 7-decimal grid's 8 mm times the perimeter).
+fn assert_zones_written_right(name: &str, corridor: &Corridor) {
+    let zones = corridor::export::zones_geojson(corridor, name);
+    assert_cut(name, &zones);
+    let json: Vec<String> = zones
+        .features
+        .iter()
+        .map(|f| serde_json::to_string(f.geometry.as_ref().expect("a geometry")).expect("JSON"))
+        .collect();
+    assert_valid_tilings(&[name.to_string()], &[json.join("\t")]);
+    let built = [
+        corridor.whole(),
+        corridor.half(Side::Left),
+        corridor.half(Side::Right),
+    ];
+    for (f, mp) in zones.features.iter().zip(built) {
+        let expected = mp.0.iter().map(|p| p.geodesic_area_signed()).sum::<f64>();
+        let written = geojson_area_m2(f.geometry.as_ref().expect("a geometry"));
+        assert!(
+            (written - expected).abs() <= 0.008 * perimeter_m(mp),
+            "{name}: written {written} m² vs built {expected} m²"
+        );
+    }
+    let lines = corridor::export::control_lines_geojson(corridor, &[]);
+    assert_cut(name, &lines);
+    assert_valid_for_geos(name, &lines);
+}
+
+/// The area of a corridor of one geodesic, equal widths `w` and round caps: 2wL + πw², m².
+fn stadium_m2(corridor: &Corridor) -> f64 {
+    let w = corridor.options().width_left_m;
+    2.0 * w * corridor.length_m() + std::f64::consts::PI * w * w
+}
+
+fn geodesic_road(from: Coord, azimuth_deg: f64, length_m: f64) -> Road {
+    let (lat, lon): (f64, f64) = Geodesic::wgs84().direct(from.y, from.x, azimuth_deg, length_m);
+    Road::from_coords(vec![from, Coord { x: lon, y: lat }]).expect("a road")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The antimeridian, high latitudes and the poles.
+
+/// Fiji, 179.5° E to 179.0° W: exact on the ellipsoid, and written cut at ±180°.
+#[test]
+fn fiji_across_the_antimeridian() {
+    let road = Road::from_coords(vec![
+        Coord { x: 179.5, y: -16.8 },
+        Coord {
+            x: -179.0,
+            y: -16.6,
+        },
+    ])
+    .expect("a road");
+    let options = CorridorOptions::symmetric(6_000.0)
+        .expect("width")
+        .cap(Cap::Round);
+    let corridor = Corridor::try_build(&road, &options).expect("no pole");
+    let m = measure(&corridor, 400);
+    let area_error = corridor.area_km2() * 1e6 / stadium_m2(&corridor) - 1.0;
+    eprintln!(
+        "Fiji: {} vertices measured, max vertex error {:.1} mm, worst sag {:.3} m, area {:.3} km² ({:+.1e} of 2wL + πw²)",
+        m.vertices,
+        m.max_vertex_error_m * 1e3,
+        m.worst_sag_m,
+        corridor.area_km2(),
+        area_error
+    );
+    assert!(m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5);
+    assert!(area_error.abs() < 1e-4);
+    assert_zones_written_right("Fiji", &corridor);
+    let zones = corridor::export::zones_geojson(&corridor, "Fiji");
+    assert_eq!(
+        zones.features[0]
+            .geometry
+            .as_ref()
+            .expect("a geometry")
+            .value
+            .type_name(),
+        "MultiPolygon"
+    );
+}
+
+/// 85° to 89.9° of latitude, north and south, roads that do not hold the pole: exact.
+#[test]
+fn high_latitudes() {
+    for (lat, azimuth, length_m) in [
+        (85.0, 90.0, 50_000.0),
+        (-87.0, 60.0, 30_000.0),
+        (88.0, 90.0, 20_000.0),
+        (89.5, 120.0, 10_000.0),
+        (-89.9, 90.0, 4_000.0),
+    ] {
+        let road = geodesic_road(Coord { x: 20.0, y: lat }, azimuth, length_m);
+        let options = CorridorOptions::symmetric(2_000.0)
+            .expect("width")
+            .cap(Cap::Round);
+        let corridor = Corridor::try_build(&road, &options).expect("no pole");
+        let m = measure(&corridor, 300);
+        let area_error = corridor.area_km2() * 1e6 / stadium_m2(&corridor) - 1.0;
+        eprintln!(
+            "{lat}°: {} vertices measured, max vertex error {:.1} mm, worst sag {:.3} m, area {:.3} km² ({:+.1e} of 2wL + πw²)",
+            m.vertices,
+            m.max_vertex_error_m * 1e3,
+            m.worst_sag_m,
+            corridor.area_km2(),
+            area_error
+        );
+        assert!(
+            m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5,
+            "{lat}°: {m:?}"
+        );
+        assert!(area_error.abs() < 1e-4, "{lat}°");
+        assert_zones_written_right(&format!("{lat}°"), &corridor);
+    }
+}
+
+/// The road over the North Pole (built, it came out 211 km² where 2wL + πw² is
+/// 247 km²) and its mirror over the South Pole are refused, naming the pole.
+#[test]
+fn corridors_over_a_pole_are_refused_naming_it() {
+    for (lat, pole, name) in [
+        (89.95, corridor::Pole::North, "North Pole"),
+        (-89.95, corridor::Pole::South, "South Pole"),
+    ] {
+        let road = Road::from_coords(vec![Coord { x: 0.0, y: lat }, Coord { x: 180.0, y: lat }])
+            .expect("a road");
+        let options = CorridorOptions::symmetric(6_000.0)
+            .expect("width")
+            .cap(Cap::Round);
+        let err = Corridor::try_build(&road, &options).expect_err("a pole");
+        assert!(
+            matches!(err, corridor::CorridorError::HoldsPole { pole: p, .. } if p == pole),
+            "{err}"
+        );
+        assert!(err.to_string().contains(name), "{err}");
+    }
+    // Passing 7 km from the pole, 6 km wide: built, and right.
+    let geod = Geodesic::wgs84();
+    let (lat, lon): (f64, f64) = geod.direct(90.0, 0.0, 180.0, 7_000.0);
+    let road = geodesic_road(Coord { x: lon, y: lat }, 90.0, 30_000.0);
+    let options = CorridorOptions::symmetric(6_000.0)
+        .expect("width")
+        .cap(Cap::Round);
+    let corridor = Corridor::try_build(&road, &options).expect("7 km from the pole");
+    let area_error = corridor.area_km2() * 1e6 / stadium_m2(&corridor) - 1.0;
+    let m = measure(&corridor, 300);
+    eprintln!(
+        "7 km from the North Pole: max vertex error {:.1} mm, worst sag {:.3} m, area {:+.1e} of 2wL + πw²",
+        m.max_vertex_error_m * 1e3,
+        m.worst_sag_m,
+        area_error
+    );
+    assert!(m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5);
+    assert!(area_error.abs() < 1e-4);
+    // A flat-capped road that stops 1 km short of the pole does not hold it.
+    let (lat, lon): (f64, f64) = geod.direct(90.0, 0.0, 180.0, 1_000.0);
+    let road = geodesic_road(Coord { x: lon, y: lat }, 180.0, 20_000.0);
+    let flat = CorridorOptions::symmetric(6_000.0).expect("width");
+    assert!(Corridor::try_build(&road, &flat).is_ok());
+    assert!(
+        Corridor::try_build(&road, &options).is_err(),
+        "a round cap reaches over the pole"
+    );
+}

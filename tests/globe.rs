@@ -625,3 +625,101 @@ fn corridors_over_a_pole_are_refused_naming_it() {
         "a round cap reaches over the pole"
     );
 }
+
+/// `corridor build` on a road across Fiji's antimeridian: every layer of every file cut at ±180°
+/// and valid for GEOS, the KML cut as well, and the map page drawing the corridor in one piece
+/// (headless Chromium, where it is installed).
+#[test]
+fn fiji_through_the_command_line() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let road = dir.path().join("fiji.geojson");
+    std::fs::write(
+        &road,
+        r#"{"type":"Feature","properties":{"name":"Fiji, 179.5 E to 179.0 W"},"geometry":{"type":"LineString",
+        "coordinates":[[179.5,-16.8],[179.8,-16.75],[-179.9,-16.7],[-179.5,-16.65],[-179.0,-16.6]]}}"#,
+    )
+    .expect("written");
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_corridor"))
+        .args(["build", "--road"])
+        .arg(&road)
+        .args(["--north", "6km", "--south", "4km", "--cap", "round"])
+        .args(["--start", "2020-03-15T09:00:00+12:00", "--out"])
+        .arg(&out)
+        .output()
+        .expect("corridor runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for file in ["zones.geojson", "control_lines.geojson", "patrol.geojson"] {
+        let text = std::fs::read_to_string(out.join(file)).expect("written");
+        let fc: geojson::FeatureCollection = text.parse().expect("GeoJSON");
+        assert_cut(file, &fc);
+        assert_valid_for_geos(file, &fc);
+    }
+    let kml = std::fs::read_to_string(out.join("corridor.kml")).expect("written");
+    let mut blocks = 0;
+    for block in kml.split("<coordinates>").skip(1) {
+        let text = block.split("</coordinates>").next().expect("closed");
+        let lons: Vec<f64> = text
+            .split_whitespace()
+            .map(|t| {
+                t.split(',')
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("lon,lat")
+            })
+            .collect();
+        assert!(lons.iter().all(|x| (-180.0..=180.0).contains(x)));
+        assert!(
+            lons.windows(2).all(|w| (w[1] - w[0]).abs() <= 180.0),
+            "a KML edge jumps 360°"
+        );
+        blocks += 1;
+    }
+    assert!(blocks > 10, "{blocks} coordinate blocks");
+
+    // The page: drawn in one piece, so its bounds span a degree or two, not the globe.
+    let chromium = std::path::Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("skipped the map page: /usr/bin/chromium is missing");
+        return;
+    }
+    let profile = tempfile::tempdir().expect("a temporary directory");
+    let o = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+        ])
+        .args([
+            "--disable-component-update",
+            "--no-first-run",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", out.join("map.html").display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let body = dom
+        .split("<body")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("a body tag");
+    assert!(!body.contains("data-script-error"), "{body}");
+    let bounds: Vec<f64> = body
+        .split("data-bounds=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("data-bounds on the page's body")
+        .split(',')
+        .map(|v| v.parse().expect("a number"))
+        .collect();
+    let (west, east) = (bounds[0], bounds[2]);
+    eprintln!("Fiji's map page: drawn from {west}° to {east}° of longitude");
+    assert!(
+        east - west < 2.0 && west > 179.0 && east < 181.5,
+        "{bounds:?}"
+    );
+}

@@ -457,7 +457,7 @@ const PAGE_SCRIPT: &str = r##"
     else { c.forEach(scan); }
   }
   data.forEach(function (layer) {
-    layer.features.forEach(function (f) { if (f.geometry) { scan(f.geometry.coordinates); } });
+    (layer.features.features || []).forEach(function (f) { if (f.geometry) { scan(f.geometry.coordinates); } });
   });
   var unroll = lonMax - lonMin > 180;
   function coordsToLatLng(c) { return L.latLng(c[1], unroll && c[0] < 0 ? c[0] + 360 : c[0], c[2]); }

@@ -220,27 +220,12 @@ fn axis_points(
     }
 }
 
-/// A quarter disc of a round cap: `centre`, the points `out` along the radius to `first`,
-/// `first`, the arc, `last`, and the points `back` along the radius from the centre to `last`
-/// (listed outwards, drawn inwards).
-fn cap_quarter(
-    centre: Coord,
-    radius_m: f64,
-    (out, from_deg, first): (&[Coord], f64, Coord),
-    (back, to_deg, last): (&[Coord], f64, Coord),
-    max_sag_m: f64,
-) -> Vec<[f64; 2]> {
-    let mut ring = vec![xy(centre)];
-    ring.extend(out.iter().copied().map(xy));
-    ring.push(xy(first));
-    ring.extend(
-        arc(centre, radius_m, from_deg, to_deg, max_sag_m)
-            .into_iter()
-            .map(xy),
-    );
-    ring.push(xy(last));
+/// Draws a round cap's quarter disc (a [`wedge`]: centre, first, arc, last) with its radii
+/// along their geodesics: the points `out` from the centre to the first vertex go in after the
+/// centre, the points `back` from the centre to the last vertex (listed outwards) at the end.
+fn add_radii(ring: &mut Vec<[f64; 2]>, out: &[Coord], back: &[Coord]) {
+    ring.splice(1..1, out.iter().copied().map(xy));
     ring.extend(back.iter().rev().copied().map(xy));
-    ring
 }
 
 /// The wedge on the outside of the corner at vertex `v`, between the segment arriving with
@@ -351,22 +336,24 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
                     let az = seg.azimuth_start_deg;
                     let behind_l = geodesic::direct(a, az - 180.0, wl).0;
                     let behind_r = geodesic::direct(a, az - 180.0, wr).0;
-                    let (axis_l, axis_r) =
-                        axis_points(a, (wl, behind_l), (wr, behind_r), max_sag_m);
-                    let left = cap_quarter(
+                    let mut left = wedge(
                         a,
                         wl,
-                        (&start_l, az - 90.0, first.left),
-                        (&axis_l, az - 180.0, behind_l),
+                        (az - 90.0, first.left),
+                        (az - 180.0, behind_l),
                         max_sag_m,
                     );
-                    let right = cap_quarter(
+                    let mut right = wedge(
                         a,
                         wr,
-                        (&axis_r, az - 180.0, behind_r),
-                        (&start_r, az - 270.0, first.right),
+                        (az - 180.0, behind_r),
+                        (az - 270.0, first.right),
                         max_sag_m,
                     );
+                    let (axis_l, axis_r) =
+                        axis_points(a, (wl, behind_l), (wr, behind_r), max_sag_m);
+                    add_radii(&mut left, &start_l, &axis_l);
+                    add_radii(&mut right, &axis_r, &start_r);
                     out.left.push(left);
                     out.right.push(right);
                 }
@@ -396,21 +383,11 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
         let az = prev_azimuth_end;
         let ahead_l = geodesic::direct(v, az, wl).0;
         let ahead_r = geodesic::direct(v, az, wr).0;
+        let mut left = wedge(v, wl, (az, ahead_l), (az - 90.0, end.left), max_sag_m);
+        let mut right = wedge(v, wr, (az + 90.0, end.right), (az, ahead_r), max_sag_m);
         let (axis_l, axis_r) = axis_points(v, (wl, ahead_l), (wr, ahead_r), max_sag_m);
-        let left = cap_quarter(
-            v,
-            wl,
-            (&axis_l, az, ahead_l),
-            (&end_normals[0], az - 90.0, end.left),
-            max_sag_m,
-        );
-        let right = cap_quarter(
-            v,
-            wr,
-            (&end_normals[1], az + 90.0, end.right),
-            (&axis_r, az, ahead_r),
-            max_sag_m,
-        );
+        add_radii(&mut left, &axis_l, &end_normals[0]);
+        add_radii(&mut right, &end_normals[1], &axis_r);
         out.left.push(left);
         out.right.push(right);
     }

@@ -172,7 +172,12 @@ fn assert_valid_tilings(names: &[String], triples: &[String]) {
     let mut worst = 0.0f64;
     for (name, verdict) in names.iter().zip(&verdicts) {
         let fields: Vec<&str> = verdict.split('\t').collect();
-        for (what, v) in ["whole", "left", "right"].iter().zip(&fields) {
+        let labels = if fields.len() >= 3 {
+            ["whole", "left", "right"]
+        } else {
+            ["geometry"; 3]
+        };
+        for (what, v) in labels.iter().zip(&fields) {
             if *v != "Valid Geometry" {
                 bad.push(format!("{name}, {what}: {v}"));
             }
@@ -191,7 +196,7 @@ fn assert_valid_tilings(names: &[String], triples: &[String]) {
         }
     }
     eprintln!(
-        "GEOS checked {} triples (whole, left, right): {} problems, halves' overlap or gap at most {worst:.1e} of the whole",
+        "GEOS checked {} lines (whole, left, right, or one geometry): {} problems, halves' overlap or gap at most {worst:.1e} of the whole",
         triples.len(),
         bad.len()
     );
@@ -465,15 +470,10 @@ fn assert_valid_for_geos(name: &str, fc: &geojson::FeatureCollection) {
 
 /// The zones as written: cut, valid, the halves tiling the whole, the areas the corridor's
 /// (in the plane, to a step of the 7-decimal grid times the perimeter).
-fn assert_zones_written_right(name: &str, corridor: &Corridor) {
+fn assert_zones_written_right(name: &str, corridor: &Corridor, geos: &mut GeosBatch) {
     let zones = corridor::export::zones_geojson(corridor, name);
     assert_cut(name, &zones);
-    let json: Vec<String> = zones
-        .features
-        .iter()
-        .map(|f| serde_json::to_string(f.geometry.as_ref().expect("a geometry")).expect("JSON"))
-        .collect();
-    assert_valid_tilings(&[name.to_string()], &[json.join("\t")]);
+    geos.add(name, &zones.features);
     let built = [
         corridor.whole(),
         corridor.half(Side::Left),
@@ -488,7 +488,32 @@ fn assert_zones_written_right(name: &str, corridor: &Corridor) {
     }
     let lines = corridor::export::control_lines_geojson(corridor, &[]);
     assert_cut(name, &lines);
-    assert_valid_for_geos(name, &lines);
+    for (k, f) in lines.features.iter().enumerate() {
+        geos.add(&format!("{name}, line {k}"), std::slice::from_ref(f));
+    }
+}
+
+/// Geometries for GEOS, checked in one run of Python at the end (starting it costs a third of a
+/// second): lines of one geometry, or of the whole and its halves.
+#[derive(Default)]
+struct GeosBatch {
+    names: Vec<String>,
+    lines: Vec<String>,
+}
+
+impl GeosBatch {
+    fn add(&mut self, name: &str, features: &[geojson::Feature]) {
+        let json: Vec<String> = features
+            .iter()
+            .map(|f| serde_json::to_string(f.geometry.as_ref().expect("a geometry")).expect("JSON"))
+            .collect();
+        self.names.push(name.to_string());
+        self.lines.push(json.join("\t"));
+    }
+
+    fn check(self) {
+        assert_valid_tilings(&self.names, &self.lines);
+    }
 }
 
 /// The area of a corridor of one geodesic, equal widths `w` and round caps: 2wL + πw², m².
@@ -532,7 +557,9 @@ fn fiji_across_the_antimeridian() {
     );
     assert!(m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5);
     assert!(area_error.abs() < 1e-4);
-    assert_zones_written_right("Fiji", &corridor);
+    let mut geos = GeosBatch::default();
+    assert_zones_written_right("Fiji", &corridor, &mut geos);
+    geos.check();
     let zones = corridor::export::zones_geojson(&corridor, "Fiji");
     assert_eq!(
         zones.features[0]
@@ -548,6 +575,7 @@ fn fiji_across_the_antimeridian() {
 /// 85° to 89.9° of latitude, north and south, roads that do not hold the pole: exact.
 #[test]
 fn high_latitudes() {
+    let mut geos = GeosBatch::default();
     for (lat, azimuth, length_m) in [
         (85.0, 90.0, 50_000.0),
         (-87.0, 60.0, 30_000.0),
@@ -575,8 +603,9 @@ fn high_latitudes() {
             "{lat}°: {m:?}"
         );
         assert!(area_error.abs() < 1e-4, "{lat}°");
-        assert_zones_written_right(&format!("{lat}°"), &corridor);
+        assert_zones_written_right(&format!("{lat}°"), &corridor, &mut geos);
     }
+    geos.check();
 }
 
 /// The road over the North Pole (built, it came out 211 km² where 2wL + πw² is
@@ -734,6 +763,7 @@ fn fiji_through_the_command_line() {
 /// `GLOBE_ROADS=n` tries more.
 #[test]
 fn random_roads_anywhere() {
+    let mut geos = GeosBatch::default();
     let mut rng = Rng(17_092_018);
     let roads: usize = std::env::var("GLOBE_ROADS")
         .ok()
@@ -800,7 +830,7 @@ fn random_roads_anywhere() {
                     "road {k}: area off by {area_error:e}"
                 );
                 worst_area = worst_area.max(area_error);
-                assert_zones_written_right(&format!("road {k}"), &corridor);
+                assert_zones_written_right(&format!("road {k}"), &corridor, &mut geos);
             }
         }
     }
@@ -810,6 +840,7 @@ fn random_roads_anywhere() {
         worst.max_vertex_error_m * 1e3,
         worst.worst_sag_m
     );
+    geos.check();
 }
 
 /// How far, at worst, a boundary vertex or edge middle of the whole or a half of a one-geodesic
@@ -882,6 +913,7 @@ fn off_definition_m(corridor: &Corridor) -> f64 {
 /// with a round cap).
 #[test]
 fn caps_follow_their_geodesics_at_high_latitudes() {
+    let mut geos = GeosBatch::default();
     for (lat, length_m) in [(60.0, 100_000.0), (85.0, 100_000.0), (-88.0, 40_000.0)] {
         let road = geodesic_road(Coord { x: -150.0, y: lat }, 70.0, length_m);
         let l = road.length_m();
@@ -910,7 +942,8 @@ fn caps_follow_their_geodesics_at_high_latitudes() {
             );
             assert!(worst < 2e-4, "{lat}° {cap}: {worst}");
             assert!(off_m <= options.tolerance_m, "{lat}° {cap}: {off_m} m");
-            assert_zones_written_right(&format!("{lat}° {cap}"), &corridor);
+            assert_zones_written_right(&format!("{lat}° {cap}"), &corridor, &mut geos);
         }
     }
+    geos.check();
 }

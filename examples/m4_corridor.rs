@@ -111,7 +111,11 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .places(places_layer)
         .map_layer("Governorate lines", governorate_lines, true)
-        .map_layer("Populated places in the corridor", villages_map_layer, false);
+        .map_layer(
+            "Populated places in the corridor",
+            villages_map_layer,
+            false,
+        );
     let layers = CREDITS.iter().fold(layers, |l, c| l.credit(*c));
 
     // The files are one set: all are written to temporaries first and renamed into place

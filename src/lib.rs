@@ -28,6 +28,7 @@
 mod corridor;
 mod geodesic;
 
+pub mod antimeridian;
 pub mod classify;
 pub mod control_lines;
 #[cfg(feature = "proj")]
@@ -39,7 +40,7 @@ pub mod places;
 pub mod road;
 
 pub use corridor::{
-    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M,
+    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, Pole,
 };
 pub use places::{Place, PlaceError, Places};
 pub use road::{Location, Road, RoadError, Side, SideNames};

@@ -93,6 +93,7 @@ fn object(value: Value) -> JsonObject {
 /// assert_eq!(f.geometry.unwrap().value.type_name(), "Polygon");
 /// ```
 pub fn polygon_feature(mp: &MultiPolygon, properties: Value) -> Feature {
+    let mp = &crate::antimeridian::split_polygons(mp, DECIMALS);
     let value = if mp.0.len() == 1 {
         GeometryValue::Polygon {
             coordinates: polygon_positions(&mp.0[0]),
@@ -118,6 +119,7 @@ pub fn polygon_feature(mp: &MultiPolygon, properties: Value) -> Feature {
 /// assert!(text.contains("36.1234568")); // 7 decimals
 /// ```
 pub fn line_feature(mls: &MultiLineString, properties: Value) -> Feature {
+    let mls = &crate::antimeridian::split_lines(mls, DECIMALS);
     let value = if mls.0.len() == 1 {
         GeometryValue::LineString {
             coordinates: positions(&mls.0[0].0),

@@ -389,7 +389,8 @@ fn legend_json(entries: &[LegendEntry]) -> Value {
 }
 
 /// The page's own script: draws the layers, the legend and the scale bar, then sets
-/// `data-layers-drawn` (layers) and `data-features-drawn` (features) on `<body>`. A script error
+/// `data-layers-drawn` (layers), `data-features-drawn` (features) and `data-bounds` (west,
+/// south, east, north of all features, degrees) on `<body>`. A script error
 /// is recorded in `data-script-error`.
 const PAGE_SCRIPT: &str = r##"
 (function () {
@@ -458,11 +459,26 @@ const PAGE_SCRIPT: &str = r##"
   // The data's sources and licences, beside the basemap's.
   credits.forEach(function (c) { map.attributionControl.addAttribution(escapeHtml(c)); });
 
+  // Layers cut at the antimeridian (RFC 7946) are drawn in one piece: where the longitudes
+  // span more than half the globe, the western ones go on past 180 (Leaflet draws them there).
+  var lonMin = Infinity, lonMax = -Infinity;
+  function scan(c) {
+    if (!Array.isArray(c)) { return; }
+    if (typeof c[0] === "number") { lonMin = Math.min(lonMin, c[0]); lonMax = Math.max(lonMax, c[0]); }
+    else { c.forEach(scan); }
+  }
+  data.forEach(function (layer) {
+    (layer.features.features || []).forEach(function (f) { if (f.geometry) { scan(f.geometry.coordinates); } });
+  });
+  var unroll = lonMax - lonMin > 180;
+  function coordsToLatLng(c) { return L.latLng(c[1], unroll && c[0] < 0 ? c[0] + 360 : c[0], c[2]); }
+
   var overlays = {};
   var bounds = L.latLngBounds([]), all = L.latLngBounds([]);
   var layersDrawn = 0, featuresDrawn = 0;
   data.forEach(function (layer) {
     var group = L.geoJSON(layer.features, {
+      coordsToLatLng: coordsToLatLng,
       style: pathStyle,
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, markerStyle(feature.properties || {}));
@@ -517,6 +533,7 @@ const PAGE_SCRIPT: &str = r##"
 
   document.body.setAttribute("data-features-drawn", String(featuresDrawn));
   document.body.setAttribute("data-layers-drawn", String(layersDrawn));
+  if (all.isValid()) { document.body.setAttribute("data-bounds", all.toBBoxString()); }
 })();
 "##;
 

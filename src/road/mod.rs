@@ -5,6 +5,7 @@
 //! start along the road) of every vertex; [`Road::locate`] and [`Road::point_at`] convert between
 //! positions and chainages, and [`Road::section_m`] cuts out the stretch between two chainages.
 
+mod endpoint;
 mod locate;
 mod read;
 
@@ -14,6 +15,7 @@ use geo::{Coord, LineString};
 
 use crate::geodesic;
 
+pub use endpoint::{EndOnRoad, Endpoint, EndpointError};
 pub use locate::Location;
 
 /// What can be wrong with a road.

@@ -250,7 +250,7 @@ fn png_is_a_picture_of_the_svg_size() {
     let o = Command::new(BIN)
         .arg("render")
         .arg(dir.path().join("out"))
-        .args(["--width", "800", "--out"])
+        .args(["--width-px", "800", "--out"])
         .arg(&png)
         .output()
         .unwrap();

@@ -136,9 +136,16 @@ mod build {
         assert!(o.status.success());
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{err}");
-        for key in ["read_ms=", "build_ms=", "write_ms="] {
-            assert!(err.contains(key), "{err}");
+        let ms = |key: &str| -> f64 {
+            let at = err.find(&format!("{key}_ms=")).expect(key) + key.len() + 4;
+            let value = err[at..].split_whitespace().next().unwrap_or_default();
+            value.parse().unwrap_or_else(|_| panic!("{key}: {err}"))
+        };
+        for key in ["read", "build", "write"] {
+            assert!(ms(key) >= 0.0, "{err}");
         }
+        // The corridor is a part of the build stage.
+        assert!(ms("corridor") <= ms("build"), "{err}");
     }
 
     #[test]

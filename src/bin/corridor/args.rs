@@ -130,7 +130,8 @@ impl CorridorArgs {
 #[derive(Debug, Args)]
 pub struct TimingsArgs {
     /// Print in-process stage times on stderr, on one line: read_ms=… and the command's
-    /// stages after it (build_ms=… write_ms=…, or classify_ms=…).
+    /// stages after it (build_ms=… write_ms=…, or classify_ms=…), then the parts of a stage
+    /// timed on their own (corridor_ms=…, the corridor alone, within build_ms).
     #[arg(long)]
     pub timings: bool,
 }
@@ -142,6 +143,7 @@ impl TimingsArgs {
             enabled: self.timings,
             last: Instant::now(),
             laps: Vec::new(),
+            parts: Vec::new(),
         }
     }
 }
@@ -151,6 +153,8 @@ pub struct Stopwatch {
     enabled: bool,
     last: Instant,
     laps: Vec<(&'static str, f64)>,
+    /// Parts of stages, timed on their own.
+    parts: Vec<(&'static str, f64)>,
 }
 
 impl Stopwatch {
@@ -162,12 +166,22 @@ impl Stopwatch {
         self.last = now;
     }
 
-    /// Prints `read_ms=… build_ms=…` on stderr when --timings was given.
+    /// Runs `f` as the part `name` of the current stage, and times it.
+    pub fn part<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let value = f();
+        self.parts.push((name, start.elapsed().as_secs_f64() * 1e3));
+        value
+    }
+
+    /// Prints `read_ms=… build_ms=… corridor_ms=…` (stages, then parts) on stderr when
+    /// --timings was given.
     pub fn report(&self) {
         if self.enabled {
             let laps: Vec<String> = self
                 .laps
                 .iter()
+                .chain(&self.parts)
                 .map(|(name, ms)| format!("{name}_ms={ms:.1}"))
                 .collect();
             eprintln!("{}", laps.join(" "));

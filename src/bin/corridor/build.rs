@@ -69,7 +69,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
         .map_err(|e| usage(e.to_string()))?;
     clock.lap("read");
 
-    let corridor = Corridor::build(&s.section, &options);
+    let corridor = clock.part("corridor", || Corridor::build(&s.section, &options));
     let patrol = plan_patrol(&s, &args)?;
     let gates = control_lines::patrol_gates(&corridor, &patrol)
         .with_context(|| format!("{}: gates", road_args.road.display()))?;

@@ -289,3 +289,60 @@ fn crs_mistakes_are_one_line_usage_errors() {
         assert!(!dir.path().join("out").exists(), "{extra:?} wrote files");
     }
 }
+
+/// --from and --to as X,Y in --crs: located where the same point given as LON,LAT is, named as
+/// given, and a point too far from the road is reported in the units it was given in.
+#[test]
+fn ends_given_in_the_crs_are_located_as_in_wgs84() {
+    let dir = tempfile::tempdir().unwrap();
+    let utm = Crs::new("EPSG:32637").unwrap();
+    std::fs::write(dir.path().join("road.geojson"), ROAD_GEOMETRY).unwrap();
+    project_file(
+        &utm,
+        &dir.path().join("road.geojson"),
+        &dir.path().join("road_utm.geojson"),
+    );
+    // 300 m north of the road near its start, longitude, latitude.
+    let (lon, lat) = (36.72, 35.865);
+    let c = utm.from_wgs84(geo::coord! { x: lon, y: lat }).unwrap();
+    let (lon_lat, x_y) = (format!("{lon},{lat}"), format!("{},{}", c.x, c.y));
+    let section = |road: &str, from: &str, crs: &[&str]| -> String {
+        let mut args = vec!["build", "--road", road, "--from", from, "--to", "km:8"];
+        args.extend(["--width", "1km", "--out", "out"]);
+        args.extend(crs);
+        let out = run_in(dir.path(), &args);
+        assert_ok(&out);
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let wgs84 = section("road.geojson", &lon_lat, &[]);
+    let projected = section("road_utm.geojson", &x_y, &["--crs", "EPSG:32637"]);
+    assert!(
+        wgs84.starts_with(&format!("section   {lon_lat} – km 8: ")),
+        "{wgs84}"
+    );
+    assert!(
+        projected.starts_with(&format!("section   {x_y} – km 8: ")),
+        "{projected}"
+    );
+    // The same chainages: "…: L km (road km A to B)" alike after the names.
+    assert_eq!(wgs84.split(": ").nth(1), projected.split(": ").nth(1));
+
+    let far = format!("{},{}", c.x, c.y + 5_000.0);
+    let mut args = vec!["build", "--road", "road_utm.geojson", "--from", &far];
+    args.extend(["--width", "1km", "--out", "far", "--crs", "EPSG:32637"]);
+    let out = run_in(dir.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("corridor: road_utm.geojson: the point {far} is ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("positions are X,Y in --crs"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!dir.path().join("far").exists());
+}

@@ -38,6 +38,7 @@ pub mod geojson_input;
 pub mod patrol;
 pub mod places;
 pub mod road;
+pub mod units;
 
 pub use corridor::{
     Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, Pole,

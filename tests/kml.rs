@@ -2,14 +2,12 @@
 //! well-formed XML, does every layer hold what the GeoJSON layers hold) and GDAL's `ogrinfo`
 //! (where it is installed; the test says so and passes where it is not).
 
-#[path = "common/outputs.rs"]
-mod outputs;
+#[path = "common/run.rs"]
+mod run;
 
-use std::process::Command;
-
-use outputs::{build_m4, data, feature_count};
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use run::{build_m4, data, feature_count, ogr_feature_count, ogrinfo};
 
 /// Per `Folder`, its name and the number of `Placemark`s in it, checking on the way that the
 /// document is well-formed (quick-xml checks that every end tag matches its start).
@@ -81,33 +79,12 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
     assert!(kml.contains("<TimeSpan><begin>2020-03-15T09:00:00+03:00</begin>"));
     assert!(kml.contains("<PolyStyle><color>40b4771f</color></PolyStyle>"));
 
-    let Ok(version) = Command::new("ogrinfo").arg("--version").output() else {
-        eprintln!("skipped: ogrinfo is not on PATH (Debian: apt-get install gdal-bin)");
+    let Some(stdout) = ogrinfo(&path) else {
         return;
     };
-    eprintln!("{}", String::from_utf8_lossy(&version.stdout).trim());
-    let info = Command::new("ogrinfo")
-        .args(["-ro", "-so", "-al"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&info.stdout);
-    let stderr = String::from_utf8_lossy(&info.stderr);
-    assert!(info.status.success(), "{stderr}");
-    assert!(stderr.trim().is_empty(), "ogrinfo warned: {stderr}");
     for (layer, count) in expected {
-        let at = stdout
-            .find(&format!("Layer name: {layer}\n"))
-            .unwrap_or_else(|| panic!("no layer {layer} in {stdout}"));
-        let line = stdout[at..]
-            .lines()
-            .find(|l| l.starts_with("Feature Count:"))
-            .unwrap();
         assert_eq!(
-            line["Feature Count:".len()..]
-                .trim()
-                .parse::<usize>()
-                .unwrap(),
+            ogr_feature_count(&stdout, layer),
             count,
             "{layer}\n{stdout}"
         );

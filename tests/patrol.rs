@@ -4,6 +4,8 @@
 //! through the crate.
 
 mod common;
+#[path = "common/run.rs"]
+mod run;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use common::ecef;
@@ -138,9 +140,7 @@ impl Oracle {
 // Fixtures
 
 fn data(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name);
+    let path = run::data(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -772,39 +772,15 @@ fn gpx_escapes_names() {
 
 #[test]
 fn ogrinfo_reads_routes_tracks_and_waypoints_without_warnings() {
-    let Ok(version) = std::process::Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-    else {
-        eprintln!("skipped: ogrinfo is not on PATH (Debian: apt-get install gdal-bin)");
-        return;
-    };
-    eprintln!("{}", String::from_utf8_lossy(&version.stdout).trim());
     let patrol = m4_patrol();
     let back = patrol.return_leg(30.0).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("patrol.gpx");
     export::write_gpx(&path, &[patrol.clone(), back.clone()]).unwrap();
-    let out = std::process::Command::new("ogrinfo")
-        .args(["-ro", "-al", "-so"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(stderr.trim().is_empty(), "ogrinfo warned: {stderr}");
-    let count = |layer: &str| -> usize {
-        let at = stdout
-            .find(&format!("Layer name: {layer}\n"))
-            .unwrap_or_else(|| panic!("no layer {layer} in {stdout}"));
-        let rest = &stdout[at..];
-        let line = rest
-            .lines()
-            .find(|l| l.starts_with("Feature Count:"))
-            .unwrap();
-        line["Feature Count:".len()..].trim().parse().unwrap()
+    let Some(stdout) = run::ogrinfo(&path) else {
+        return;
     };
+    let count = |layer: &str| run::ogr_feature_count(&stdout, layer);
     let checkpoints = patrol.checkpoints().len() + back.checkpoints().len();
     assert_eq!(count("waypoints"), checkpoints);
     assert_eq!(count("routes"), 2);

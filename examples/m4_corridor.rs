@@ -24,6 +24,13 @@ use geojson::{Feature, FeatureCollection, GeometryValue};
 /// A place farther than this from the road cannot stand for a point on it.
 const MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
 
+/// The sources of `data/` and their licences (data/README.md), credited in every map.
+const CREDITS: [&str; 3] = [
+    "Governorates, villages: UN OCHA Syria CODs, CC BY-IGO 3.0 (no UN endorsement implied)",
+    "Places: GeoNames, CC BY 4.0",
+    "Road: corridor contributors",
+];
+
 /// An illustrative start for the first joint patrol: the protocol gives only the date.
 const PATROL_START: &str = "2020-03-15T09:00:00+03:00";
 /// Illustrative convoy speed, km/h.
@@ -74,7 +81,6 @@ fn run() -> Result<(), String> {
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
 
     let name = "M4 security corridor (Additional Protocol, 5 March 2020)";
-    let zones = export::zones_geojson(&corridor, name);
 
     // The patrol runs east to west, against the road's drawing.
     let patrol_options = PatrolOptions::from_rfc3339(PATROL_START)
@@ -89,56 +95,35 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let legs = [patrol, back];
     let gates = control_lines::patrol_gates(&corridor, &legs[0]).map_err(|e| e.to_string())?;
-    let control_lines = export::control_lines_geojson(&corridor, &gates);
-    let patrol_layer = export::patrol_geojson(&legs);
-    let gpx = export::patrol_gpx(&legs).map_err(|e| e.to_string())?;
 
     let area = AreaLayers::read(&data)?;
     let villages = populated_places_in(&corridor, &area.populated_places)?;
     let villages_layer = villages_geojson(&villages);
     let villages_map_layer = villages_map_geojson(&villages);
-
-    // The map page shows every layer, and the named places for orientation.
-    let places_layer: geojson::FeatureCollection = serde_json::from_str(&places_text)
-        .map_err(|e| format!("{}: {e}", places_path.display()))?;
     let governorate_lines = governorate_lines_near(&area.governorates, &corridor)?;
-    let map = export::MapLayers::new(name)
-        .layer("Governorate lines", &governorate_lines)
-        .layer("Zones", &zones)
-        .layer("Control lines", &control_lines)
-        .layer("Patrol", &patrol_layer)
-        .layer("Places", &places_layer)
-        .layer("Populated places in the corridor", &villages_map_layer);
 
-    // The six files are one set: all are written to temporaries first and renamed into place
+    // Every layer, and the named places for orientation, with the data's sources credited
+    // (data/README.md, "Licences and attribution"); the governorate lines and the villages in
+    // the corridor on the map page and in the KML.
+    let places_layer = export::layer_from_geojson_str(&places_text)
+        .map_err(|e| format!("{}: {e}", places_path.display()))?;
+    let layers = export::LayerSet::new(name, &corridor, &gates, &legs)
+        .map_err(|e| e.to_string())?
+        .places(places_layer)
+        .map_layer("Governorate lines", governorate_lines, true)
+        .map_layer(
+            "Populated places in the corridor",
+            villages_map_layer,
+            false,
+        );
+    let layers = CREDITS.iter().fold(layers, |l, c| l.credit(*c));
+
+    // The files are one set: all are written to temporaries first and renamed into place
     // together, so a failure leaves the outputs of the last good run as they were.
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let failed = |e: export::WriteError| format!("{e}: {}", e.source);
     let mut files = export::FileSet::new();
-    let layers = [
-        ("m4_zones.geojson", &zones),
-        ("m4_control_lines.geojson", &control_lines),
-        ("m4_patrol.geojson", &patrol_layer),
-    ];
-    for (file, layer) in layers {
-        files
-            .stage(&out.join(file), |w| export::geojson_to_writer(w, layer))
-            .map_err(failed)?;
-    }
-    files
-        .stage(&out.join("m4_patrol.gpx"), |w| w.write_all(gpx.as_bytes()))
-        .map_err(failed)?;
-    files
-        .stage(&out.join("m4_map.html"), |w| {
-            w.write_all(export::map_html(&map).as_bytes())
-        })
-        .map_err(failed)?;
-    // The same layers for Google Earth.
-    files
-        .stage(&out.join("m4.kml"), |w| {
-            w.write_all(export::map_kml(&map).as_bytes())
-        })
-        .map_err(failed)?;
+    layers.stage(&mut files, out, "m4_", "m4").map_err(failed)?;
     files
         .stage(&out.join("m4_places.geojson"), |w| {
             export::geojson_to_writer(w, &villages_layer)
@@ -149,7 +134,7 @@ fn run() -> Result<(), String> {
             write_villages_csv(w, &villages)
         })
         .map_err(failed)?;
-    files.commit().map_err(failed)?;
+    let written = files.commit().map_err(failed)?;
 
     let names = corridor.names();
     println!("M4 corridor, Ain al-Hawr – Trumba, 6 km north and 6 km south, flat caps");
@@ -203,9 +188,8 @@ fn run() -> Result<(), String> {
             .join(", ")
     );
     print_villages(&villages, area.populated_places.features.len());
-    println!(
-        "  wrote out/m4_zones.geojson, out/m4_control_lines.geojson, out/m4_patrol.geojson, out/m4_patrol.gpx, out/m4_map.html, out/m4.kml, out/m4_places.csv, out/m4_places.geojson"
-    );
+    let written: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    println!("  wrote {}", written.join(", "));
     Ok(())
 }
 

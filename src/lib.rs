@@ -1,9 +1,11 @@
 //! Security corridors along roads, exact on the WGS84 ellipsoid.
 //!
-//! The pipeline, one module a stage: a [`Road`] (read from GeoJSON, with linear referencing)
-//! and its named [`Places`] → its [`Corridor`] (the geodesic buffer and its two halves) →
-//! [`patrol`] routes and [`control_lines`] → [`classify`] points → [`export`] as GeoJSON and
-//! GPX.
+//! The pipeline, one module a stage, the data flowing one way: a [`Road`] (read from GeoJSON,
+//! with its linear referencing: [`Road::locate`] is the one nearest-point search) and its named
+//! [`Places`] → its [`Corridor`] (the geodesic buffer, its two halves and their limit lines) →
+//! [`patrol`] routes and [`control_lines`] → [`classify`] points → [`export`] as GeoJSON, GPX,
+//! KML and a map page. Every GeoJSON input is read through [`geojson_input`], whose one error
+//! type the other modules' errors wrap.
 //!
 //! ```
 //! use corridor::{Cap, Corridor, CorridorOptions, Road, Side};
@@ -30,6 +32,7 @@
 mod corridor;
 mod geodesic;
 
+pub mod antimeridian;
 pub mod classify;
 pub mod control_lines;
 #[cfg(feature = "proj")]
@@ -39,9 +42,10 @@ pub mod geojson_input;
 pub mod patrol;
 pub mod places;
 pub mod road;
+pub mod units;
 
 pub use corridor::{
-    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, Extent, MAX_WIDTH_M,
+    Cap, Corridor, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, Extent, MAX_WIDTH_M, Pole,
     Stretch, Zone, ZoneError, ZoneOptions, ZonePart,
 };
 pub use places::{Place, PlaceError, Places};

@@ -19,6 +19,7 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta};
 use geo::Coord;
 
+use crate::units::trim_number;
 use crate::{PlaceError, Places, Road, RoadError};
 
 /// Default distance between kilometre posts, km.
@@ -511,7 +512,11 @@ impl Patrol {
             // A post that would sit on the end is the end.
             if chainage_m < length_m - END_MARGIN_M {
                 marks.push((
-                    format!("KP {}", km_label(k as f64 * options.checkpoint_every_km)),
+                    // Named to the metre: at most 3 decimals of a km.
+                    format!(
+                        "KP {}",
+                        trim_number(k as f64 * options.checkpoint_every_km, 3)
+                    ),
                     CheckpointKind::Kilometre,
                     chainage_m,
                 ));
@@ -851,13 +856,6 @@ fn seconds(s: f64) -> Result<TimeDelta, PatrolError> {
     TimeDelta::try_seconds(rounded as i64).ok_or(PatrolError::TimeOverflow)
 }
 
-/// A kilometre value for a post name: `15`, `2.5`, `0.25` (no trailing zeros, at most 3
-/// decimals, i.e. to the metre).
-fn km_label(km: f64) -> String {
-    let text = format!("{km:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -878,13 +876,6 @@ mod tests {
             .dwell_min(10.0)
             .unwrap();
         (road, places, options)
-    }
-
-    #[test]
-    fn km_labels_drop_trailing_zeros() {
-        assert_eq!(km_label(15.0), "15");
-        assert_eq!(km_label(2.5), "2.5");
-        assert_eq!(km_label(0.25), "0.25");
     }
 
     #[test]

@@ -9,14 +9,13 @@
 //! The atomic writer is tested at the end through the library: a writer that fails half way
 //! leaves nothing, and an older file stays as it was.
 
+#[path = "common/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_corridor");
-
-/// A 10 km road near Saraqib drawn west to east (longitude, latitude), with a bend.
-const ROAD: &str = r#"{"type": "Feature", "properties": {"name": "test road"},
-  "geometry": {"type": "LineString", "coordinates": [[36.70, 35.86], [36.75, 35.865], [36.81, 35.86]]}}"#;
+use run::{ROAD, ROAD_GEOMETRY, Workdir, build};
 
 /// Places at both ends, one with a name in Arabic script and one with a diacritic.
 const PLACES: &str = r#"{"type": "FeatureCollection", "features": [
@@ -30,25 +29,9 @@ fn line(coordinates: &str) -> String {
     format!(r#"{{"type": "LineString", "coordinates": {coordinates}}}"#)
 }
 
-/// The arguments of a build with the fixtures and an output directory `out`.
-fn build(extra: &[&'static str]) -> Vec<&'static str> {
-    let mut args = vec!["build", "--road", "road.geojson", "--out", "out"];
-    args.extend_from_slice(extra);
-    args
-}
-
 /// The arguments of a classify of `points` against the fixture road, written to `-o`.
 fn classify(points: &'static str, extra: &[&'static str]) -> Vec<&'static str> {
-    let mut args = vec![
-        "classify",
-        "--road",
-        "road.geojson",
-        "--width",
-        "6km",
-        points,
-        "-o",
-        "placed.out",
-    ];
+    let mut args = run::classify(points, &["-o", "placed.out"]);
     args.extend_from_slice(extra);
     args
 }
@@ -451,17 +434,15 @@ fn catalogue() -> Vec<Bad> {
 
 /// A temporary directory with the fixtures, plus a case's own files. `delete:NAME` removes a
 /// fixture, `mkdir:NAME` makes a directory.
-fn setup(case: &Bad) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::write(dir.path().join("road.geojson"), ROAD).expect("write road");
-    std::fs::write(dir.path().join("places.geojson"), PLACES).expect("write places");
+fn setup(case: &Bad) -> Workdir {
+    let dir = Workdir::with(ROAD, PLACES);
     for (name, content) in &case.files {
         if let Some(name) = name.strip_prefix("delete:") {
-            std::fs::remove_file(dir.path().join(name)).expect("remove a fixture");
+            std::fs::remove_file(dir.path(name)).expect("remove a fixture");
         } else if let Some(name) = name.strip_prefix("mkdir:") {
-            std::fs::create_dir(dir.path().join(name)).expect("make a directory");
+            std::fs::create_dir(dir.path(name)).expect("make a directory");
         } else {
-            std::fs::write(dir.path().join(name), content).expect("write a case file");
+            dir.write(name, content);
         }
     }
     dir
@@ -488,22 +469,12 @@ fn listing(dir: &Path) -> Vec<(PathBuf, u64)> {
     out
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        // A backtrace would add lines; a panic must show even so.
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the corridor binary runs")
-}
-
 /// What is wrong with how the binary answered one bad input (empty when nothing is).
 fn judge(case: &Bad) -> Vec<String> {
     let dir = setup(case);
-    let before = listing(dir.path());
-    let o = run(dir.path(), &case.args);
-    let after = listing(dir.path());
+    let before = listing(dir.root());
+    let o = dir.run(&case.args);
+    let after = listing(dir.root());
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     let mut wrong = Vec::new();
     if o.status.success() || o.status.code().is_none() {
@@ -558,13 +529,13 @@ fn every_bad_input_is_refused_in_one_line_and_leaves_nothing() {
 /// An output that cannot be written after others were: a directory named `patrol.geojson`
 /// stands in the output directory, so zones.geojson and control_lines.geojson are written
 /// before the third file fails.
-fn build_into_a_blocked_directory() -> (tempfile::TempDir, Output, Vec<(PathBuf, u64)>) {
+fn build_into_a_blocked_directory() -> (Workdir, Output, Vec<(PathBuf, u64)>) {
     let case = bad("blocked", build(&["--width", "6km"]), &[])
         .with("mkdir:out", "")
         .with("mkdir:out/patrol.geojson", "");
     let dir = setup(&case);
-    let before = listing(dir.path());
-    let o = run(dir.path(), &case.args);
+    let before = listing(dir.root());
+    let o = dir.run(&case.args);
     (dir, o, before)
 }
 
@@ -588,7 +559,7 @@ fn a_failed_write_says_its_cause_once() {
 fn a_failure_writing_one_output_leaves_none_of_them() {
     let (dir, o, before) = build_into_a_blocked_directory();
     assert!(!o.status.success());
-    assert_eq!(listing(dir.path()), before);
+    assert_eq!(listing(dir.root()), before);
 }
 
 #[test]
@@ -608,20 +579,18 @@ mod awkward {
     /// Builds from `road` (2 km either side, unless `extra` gives widths), returns the
     /// corridor's `area_km2`.
     fn area_of(road: &str, extra: &[&str]) -> f64 {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        std::fs::write(dir.path().join("road.geojson"), road).expect("write road");
-        std::fs::write(dir.path().join("places.geojson"), PLACES).expect("write places");
-        let mut args = vec!["build", "--road", "road.geojson", "--out", "out"];
+        let dir = Workdir::with(road, PLACES);
+        let mut args = build(&[]);
         if !extra.contains(&"--north") {
             args.extend_from_slice(&["--width", "2km"]);
         }
         args.extend_from_slice(extra);
-        let o = run(dir.path(), &args);
+        let o = dir.run(&args);
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(o.status.success(), "{road}: {err}");
         assert!(err.is_empty(), "{err}");
         let zones: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.path().join("out/zones.geojson")).expect("zones"),
+            &std::fs::read_to_string(dir.path("out/zones.geojson")).expect("zones"),
         )
         .expect("zones JSON");
         let whole = zones["features"]
@@ -635,7 +604,7 @@ mod awkward {
         assert!((a - b).abs() <= 1e-6 * b.max(1e-9), "{a} vs {b}");
     }
 
-    const PLAIN: &str = r#"{"type": "LineString", "coordinates": [[36.70, 35.86], [36.75, 35.865], [36.81, 35.86]]}"#;
+    const PLAIN: &str = ROAD_GEOMETRY;
 
     #[test]
     fn feature_collection_and_bare_geometry_agree() {
@@ -703,24 +672,12 @@ mod awkward {
 
     #[test]
     fn a_csv_with_unicode_and_quoted_fields_is_classified() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        std::fs::write(dir.path().join("road.geojson"), ROAD).expect("write road");
-        std::fs::write(
-            dir.path().join("points.csv"),
+        let dir = Workdir::with(ROAD, PLACES);
+        dir.write(
+            "points.csv",
             "name,lon,lat\n\"Saraqib, سراقب\",36.75,35.87\nʿAyn,36.75,36.5\n",
-        )
-        .expect("write points");
-        let o = run(
-            dir.path(),
-            &[
-                "classify",
-                "--road",
-                "road.geojson",
-                "--width",
-                "6km",
-                "points.csv",
-            ],
         );
+        let o = dir.run(&run::classify("points.csv", &[]));
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let out = String::from_utf8_lossy(&o.stdout);
         let lines: Vec<&str> = out.lines().collect();

@@ -2,98 +2,14 @@
 //! checking files, exit codes and the one-line errors on stderr.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+#[path = "common/run.rs"]
+mod run;
 
-/// A 10 km road near Saraqib drawn west to east (longitude, latitude), with a bend.
-const ROAD: &str = r#"{"type": "Feature", "properties": {"name": "test road"},
-  "geometry": {"type": "LineString", "coordinates": [[36.70, 35.86], [36.75, 35.865], [36.81, 35.86]]}}"#;
-
-const PLACES: &str = r#"{"type": "FeatureCollection", "features": [
-  {"type": "Feature", "properties": {"name": "West End"}, "geometry": {"type": "Point", "coordinates": [36.701, 35.861]}},
-  {"type": "Feature", "properties": {"name": "East End"}, "geometry": {"type": "Point", "coordinates": [36.809, 35.859]}}]}"#;
-
-/// A temporary working directory with the fixtures written into it.
-struct Dir {
-    dir: tempfile::TempDir,
-}
-
-impl Dir {
-    fn new() -> Dir {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("road.geojson"), ROAD).unwrap();
-        std::fs::write(dir.path().join("places.geojson"), PLACES).unwrap();
-        Dir { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap()
-    }
-
-    fn json(&self, name: &str) -> Value {
-        serde_json::from_str(&self.read(name)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap()
-    }
-
-    /// Names of the files in a directory, sorted; hidden temporary files included.
-    fn listing(&self, sub: &str) -> Vec<String> {
-        let mut names: Vec<String> = match std::fs::read_dir(self.path(sub)) {
-            Ok(entries) => entries
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        names.sort();
-        names
-    }
-}
-
-fn data(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The process failed with this status and said so in exactly one line starting `corridor: `.
-fn assert_one_line_error(o: &Output, status: i32) -> String {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(status), "stderr: {err}");
-    assert_eq!(err.lines().count(), 1, "not one line: {err:?}");
-    assert!(err.starts_with("corridor: "), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
+use run::{BIN, Workdir, assert_one_line_error, build, classify, data_arg, stderr, stdout};
 
 fn kinds(fc: &Value) -> Vec<String> {
     fc["features"]
@@ -109,28 +25,30 @@ mod build {
 
     #[test]
     fn writes_every_layer_for_a_small_road() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
+        let d = Workdir::new();
+        let o = d.run(&build(&[
             "--width",
             "2km",
-            "--out",
-            "out",
             "--start",
             "2020-03-15T09:00:00+03:00",
-        ]);
+        ]));
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(
             d.listing("out"),
             [
+                "checkpoints.geojson",
+                "checkpoints.qml",
                 "control_lines.geojson",
+                "control_lines.qml",
                 "corridor.kml",
+                "corridor.qgs",
+                "kml_point.png",
                 "map.html",
                 "patrol.geojson",
                 "patrol.gpx",
-                "zones.geojson"
+                "patrol.qml",
+                "zones.geojson",
+                "zones.qml"
             ]
         );
         let zones = d.json("out/zones.geojson");
@@ -155,8 +73,8 @@ mod build {
 
     #[test]
     fn m4_from_trumba_to_ain_al_hawr() {
-        let d = Dir::new();
-        let (road, places) = (data("m4.geojson"), data("places.geojson"));
+        let d = Workdir::new();
+        let (road, places) = (data_arg("m4.geojson"), data_arg("places.geojson"));
         let o = d.run(&[
             "build",
             "--road",
@@ -195,11 +113,8 @@ mod build {
 
     #[test]
     fn ends_as_positions_and_chainages() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
+        let d = Workdir::new();
+        let o = d.run(&build(&[
             "--from",
             "36.72,35.87",
             "--to",
@@ -210,9 +125,7 @@ mod build {
             "500m",
             "--cap",
             "round",
-            "--out",
-            "out",
-        ]);
+        ]));
         assert!(o.status.success(), "{}", stderr(&o));
         let zones = d.json("out/zones.geojson");
         let length_km = zones["features"][0]["properties"]["length_km"]
@@ -225,28 +138,26 @@ mod build {
 
     #[test]
     fn timings_are_one_line_on_stderr() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-            "--timings",
-        ]);
+        let d = Workdir::new();
+        let o = d.run(&build(&["--width", "1km", "--timings"]));
         assert!(o.status.success());
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{err}");
-        for key in ["read_ms=", "build_ms=", "write_ms="] {
-            assert!(err.contains(key), "{err}");
+        let ms = |key: &str| -> f64 {
+            let at = err.find(&format!("{key}_ms=")).expect(key) + key.len() + 4;
+            let value = err[at..].split_whitespace().next().unwrap_or_default();
+            value.parse().unwrap_or_else(|_| panic!("{key}: {err}"))
+        };
+        for key in ["read", "build", "write"] {
+            assert!(ms(key) >= 0.0, "{err}");
         }
+        // The corridor is a part of the build stage.
+        assert!(ms("corridor") <= ms("build"), "{err}");
     }
 
     #[test]
     fn a_missing_road_file_is_named() {
-        let d = Dir::new();
+        let d = Workdir::new();
         let o = d.run(&[
             "build",
             "--road",
@@ -263,48 +174,27 @@ mod build {
 
     #[test]
     fn a_bad_width_unit_is_a_usage_error() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6mi",
-            "--out",
-            "out",
-        ]);
+        let d = Workdir::new();
+        let o = d.run(&build(&["--width", "6mi"]));
         let err = assert_one_line_error(&o, 2);
         assert!(err.contains("unknown unit `mi`"), "{err}");
     }
 
     #[test]
     fn widths_are_required_and_exclusive() {
-        let d = Dir::new();
-        let o = d.run(&["build", "--road", "road.geojson", "--out", "out"]);
+        let d = Workdir::new();
+        let o = d.run(&build(&[]));
         assert_one_line_error(&o, 2);
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--north",
-            "1km",
-            "--south",
-            "1km",
-            "--out",
-            "out",
-        ]);
+        let o = d.run(&build(&[
+            "--width", "1km", "--north", "1km", "--south", "1km",
+        ]));
         assert_one_line_error(&o, 2);
     }
 
     #[test]
     fn an_unknown_place_gets_a_suggestion_and_no_output() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
+        let d = Workdir::new();
+        let o = d.run(&build(&[
             "--places",
             "places.geojson",
             "--from",
@@ -313,9 +203,7 @@ mod build {
             "East End",
             "--width",
             "1km",
-            "--out",
-            "out",
-        ]);
+        ]));
         let err = assert_one_line_error(&o, 1);
         assert!(err.contains("places.geojson"), "{err}");
         assert!(err.contains("did you mean `West End`"), "{err}");
@@ -324,25 +212,15 @@ mod build {
 
     #[test]
     fn a_place_name_needs_places() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
-            "--from",
-            "West End",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-        ]);
+        let d = Workdir::new();
+        let o = d.run(&build(&["--from", "West End", "--width", "1km"]));
         let err = assert_one_line_error(&o, 2);
         assert!(err.contains("--places"), "{err}");
     }
 
     #[test]
     fn a_road_that_is_not_a_line_is_bad_data() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write(
             "point.geojson",
             r#"{"type": "Point", "coordinates": [36.7, 35.8]}"#,
@@ -362,18 +240,8 @@ mod build {
 
     #[test]
     fn a_bad_start_time_leaves_no_file_behind() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-            "--start",
-            "15 March 2020",
-        ]);
+        let d = Workdir::new();
+        let o = d.run(&build(&["--width", "1km", "--start", "15 March 2020"]));
         let err = assert_one_line_error(&o, 2);
         assert!(err.contains("RFC 3339"), "{err}");
         assert!(d.listing("out").is_empty());
@@ -400,18 +268,9 @@ mod classify {
 
     #[test]
     fn csv_keeps_every_column_and_adds_four() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write("points.csv", POINTS);
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "points.csv",
-            "-o",
-            "out.csv",
-        ]);
+        let o = d.run(&classify("points.csv", &["-o", "out.csv"]));
         assert!(o.status.success(), "{}", stderr(&o));
         let rows = rows(&d.read("out.csv"));
         assert_eq!(
@@ -450,16 +309,9 @@ mod classify {
 
     #[test]
     fn csv_goes_to_stdout_without_o() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write("points.csv", POINTS);
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "points.csv",
-        ]);
+        let o = d.run(&classify("points.csv", &[]));
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(rows(&stdout(&o)).len(), 5);
         assert!(stderr(&o).is_empty());
@@ -467,7 +319,7 @@ mod classify {
 
     #[test]
     fn named_columns_and_a_section() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write("points.csv", "E,N\n36.75,35.90\n");
         let o = d.run(&[
             "classify",
@@ -500,22 +352,13 @@ mod classify {
 
     #[test]
     fn geojson_in_geojson_out() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write(
             "points.geojson",
             r#"{"type": "FeatureCollection", "features": [
               {"type": "Feature", "properties": {"name": "post"}, "geometry": {"type": "Point", "coordinates": [36.75, 35.84]}}]}"#,
         );
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "points.geojson",
-            "-o",
-            "placed.geojson",
-        ]);
+        let o = d.run(&classify("points.geojson", &["-o", "placed.geojson"]));
         assert!(o.status.success(), "{}", stderr(&o));
         let placed = d.json("placed.geojson");
         let p = &placed["features"][0]["properties"];
@@ -528,22 +371,13 @@ mod classify {
 
     #[test]
     fn a_bad_number_names_file_and_line_and_leaves_nothing() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write(
             "points.csv",
             "lon,lat\n36.75,35.90\n36.75,35.91\n36.75,north\n",
         );
         d.write("old.csv", "previous result\n");
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "points.csv",
-            "-o",
-            "out.csv",
-        ]);
+        let o = d.run(&classify("points.csv", &["-o", "out.csv"]));
         let err = assert_one_line_error(&o, 1);
         assert_eq!(
             err.trim_end(),
@@ -554,54 +388,31 @@ mod classify {
             d.listing("."),
             ["old.csv", "places.geojson", "points.csv", "road.geojson"]
         );
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "points.csv",
-            "-o",
-            "old.csv",
-        ]);
+        let o = d.run(&classify("points.csv", &["-o", "old.csv"]));
         assert_eq!(o.status.code(), Some(1));
         assert_eq!(d.read("old.csv"), "previous result\n");
     }
 
     #[test]
     fn a_missing_column_is_named() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write("points.csv", "east,north\n36.75,35.90\n");
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "points.csv",
-        ]);
+        let o = d.run(&classify("points.csv", &[]));
         let err = assert_one_line_error(&o, 1);
         assert!(err.contains("points.csv: no longitude column"), "{err}");
     }
 
     #[test]
     fn a_missing_points_file_is_named() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "classify",
-            "--road",
-            "road.geojson",
-            "--width",
-            "6km",
-            "gone.csv",
-        ]);
+        let d = Workdir::new();
+        let o = d.run(&classify("gone.csv", &[]));
         let err = assert_one_line_error(&o, 1);
         assert!(err.contains("gone.csv"), "{err}");
     }
 
     #[test]
     fn a_closed_pipe_is_not_an_error() {
-        let d = Dir::new();
+        let d = Workdir::new();
         let mut points = String::from("lon,lat\n");
         for k in 0..20_000 {
             points.push_str(&format!("36.75,{}\n", 35.80 + 1e-5 * k as f64));
@@ -616,7 +427,7 @@ mod classify {
                 "6km",
                 "points.csv",
             ])
-            .current_dir(d.path("."))
+            .current_dir(d.root())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -642,16 +453,8 @@ mod info {
 
     #[test]
     fn tells_kinds_counts_lengths_and_areas() {
-        let d = Dir::new();
-        let o = d.run(&[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-        ]);
+        let d = Workdir::new();
+        let o = d.run(&build(&["--width", "1km"]));
         assert!(o.status.success(), "{}", stderr(&o));
         let o = d.run(&["info", "out/zones.geojson"]);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -670,7 +473,7 @@ mod info {
     /// which draws longitude and latitude, refuses it.
     #[test]
     fn projected_layers_are_named_not_measured_or_drawn() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write(
             "zones_utm.geojson",
             r#"{"type": "FeatureCollection",
@@ -706,7 +509,7 @@ mod info {
 
     #[test]
     fn names_a_file_that_is_not_json() {
-        let d = Dir::new();
+        let d = Workdir::new();
         d.write("broken.geojson", "{\"type\": ");
         let o = d.run(&["info", "broken.geojson"]);
         let err = assert_one_line_error(&o, 1);
@@ -716,11 +519,9 @@ mod info {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in ["build", "classify", "info"] {
-        let o = Command::new(BIN)
-            .args([command, "--help"])
-            .output()
-            .unwrap();
+    let d = Workdir::new();
+    for command in ["build", "classify", "info", "render"] {
+        let o = d.run(&[command, "--help"]);
         assert!(o.status.success());
         let text = stdout(&o);
         assert!(text.contains("Examples:"), "{command}: {text}");
@@ -736,30 +537,10 @@ fn every_command_has_help_with_an_example() {
 #[cfg(not(feature = "proj"))]
 #[test]
 fn crs_flags_without_the_proj_feature_say_how_to_get_it() {
-    let d = Dir::new();
+    let d = Workdir::new();
     let runs: [&[&str]; 3] = [
-        &[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-            "--crs",
-            "EPSG:32637",
-        ],
-        &[
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-            "--output-crs",
-            "EPSG:32637",
-        ],
+        &build(&["--width", "1km", "--crs", "EPSG:32637"]),
+        &build(&["--width", "1km", "--output-crs", "EPSG:32637"]),
         &[
             "classify",
             "--road",

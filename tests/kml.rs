@@ -2,14 +2,12 @@
 //! well-formed XML, does every layer hold what the GeoJSON layers hold) and GDAL's `ogrinfo`
 //! (where it is installed; the test says so and passes where it is not).
 
-#[path = "common/outputs.rs"]
-mod outputs;
+#[path = "common/run.rs"]
+mod run;
 
-use std::process::Command;
-
-use outputs::{build_m4, data, feature_count};
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use run::{build_m4, data, feature_count, ogr_feature_count, ogrinfo};
 
 /// Per `Folder`, its name and the number of `Placemark`s in it, checking on the way that the
 /// document is well-formed (quick-xml checks that every end tag matches its start).
@@ -65,7 +63,11 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
             "Control lines",
             feature_count(&out.join("control_lines.geojson")),
         ),
-        ("Patrol", feature_count(&out.join("patrol.geojson"))),
+        ("Patrol routes", feature_count(&out.join("patrol.geojson"))),
+        (
+            "Checkpoints",
+            feature_count(&out.join("checkpoints.geojson")),
+        ),
         ("Places", feature_count(&data("places.geojson"))),
     ];
     let found = folders(&kml);
@@ -74,40 +76,35 @@ fn build_writes_kml_that_xml_and_gdal_readers_accept() {
     assert_eq!(found, expected_owned);
     assert_eq!(expected[0].1, 3);
     // Checkpoints carry their ETA as a TimeStamp, the halves their colours.
-    assert!(kml.contains("<TimeStamp><when>2020-03-15T09:00:00+03:00</when></TimeStamp>"));
+    assert!(kml.contains("<TimeSpan><begin>2020-03-15T09:00:00+03:00</begin>"));
     assert!(kml.contains("<PolyStyle><color>40b4771f</color></PolyStyle>"));
 
-    let Ok(version) = Command::new("ogrinfo").arg("--version").output() else {
-        eprintln!("skipped: ogrinfo is not on PATH (Debian: apt-get install gdal-bin)");
+    let Some(stdout) = ogrinfo(&path) else {
         return;
     };
-    eprintln!("{}", String::from_utf8_lossy(&version.stdout).trim());
-    let info = Command::new("ogrinfo")
-        .args(["-ro", "-so", "-al"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&info.stdout);
-    let stderr = String::from_utf8_lossy(&info.stderr);
-    assert!(info.status.success(), "{stderr}");
-    assert!(stderr.trim().is_empty(), "ogrinfo warned: {stderr}");
     for (layer, count) in expected {
-        let at = stdout
-            .find(&format!("Layer name: {layer}\n"))
-            .unwrap_or_else(|| panic!("no layer {layer} in {stdout}"));
-        let line = stdout[at..]
-            .lines()
-            .find(|l| l.starts_with("Feature Count:"))
-            .unwrap();
         assert_eq!(
-            line["Feature Count:".len()..]
-                .trim()
-                .parse::<usize>()
-                .unwrap(),
+            ogr_feature_count(&stdout, layer),
             count,
             "{layer}\n{stdout}"
         );
     }
-    // The properties come through as fields.
-    assert!(stdout.contains("chainage_km"), "{stdout}");
+    // The properties come through as typed fields (the folders' <Schema>): numbers as numbers,
+    // and the times only as GDAL's own begin/end fields, never as text fields beside them.
+    for field in [
+        "area_km2: Real",
+        "chainage_km: Real",
+        "leg: Integer",
+        "begin: DateTime",
+    ] {
+        assert!(stdout.contains(field), "{field}\n{stdout}");
+    }
+    for text_time in ["eta: String", "start: String", "departure: String"] {
+        assert!(!stdout.contains(text_time), "{text_time}\n{stdout}");
+    }
+    assert!(!stdout.contains("area_km2: String"), "{stdout}");
+    // Points draw offline: their icon is a file beside the KML, not a web address.
+    assert!(!kml.contains("http://maps.google.com"));
+    assert!(kml.contains("<href>kml_point.png</href>"));
+    assert!(out.join("kml_point.png").is_file());
 }

@@ -2,13 +2,13 @@
 //! (where `/usr/bin/chromium` exists; the tests say so and pass where it does not) loads it
 //! with the network off and must draw every layer without a script error.
 
-#[path = "common/outputs.rs"]
-mod outputs;
+#[path = "common/run.rs"]
+mod run;
 
 use std::path::Path;
 use std::process::Command;
 
-use outputs::{BIN, build_m4, data, feature_count};
+use run::{assert_ok, assert_one_line_error, build_m4, data, data_arg, feature_count, run_in};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -91,12 +91,17 @@ fn chromium_draws_every_layer_without_a_script_error() {
     );
     assert_eq!(
         body_attribute(&dom, "data-layers-drawn").as_deref(),
-        Some("4")
+        Some("5")
     );
-    let features = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
-        .iter()
-        .map(|f| feature_count(&out.join(f)))
-        .sum::<usize>()
+    let features = [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ]
+    .iter()
+    .map(|f| feature_count(&out.join(f)))
+    .sum::<usize>()
         + feature_count(&data("places.geojson"));
     assert_eq!(
         body_attribute(&dom, "data-features-drawn"),
@@ -147,15 +152,9 @@ fn render_draws_what_build_wrote() {
     let dir = build_m4();
     let out = dir.path().join("out");
     let svg = dir.path().join("map.svg");
-    let o = Command::new(BIN)
-        .arg("render")
-        .arg(&out)
-        .arg(data("places.geojson"))
-        .arg("--out")
-        .arg(&svg)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let places = data_arg("places.geojson");
+    let o = run_in(dir.path(), &["render", "out", &places, "--out", "map.svg"]);
+    assert_ok(&o);
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg") && text.ends_with("</svg>\n"));
     // The corridor's name is the title; the legend, scale bar and place labels are there.
@@ -172,10 +171,15 @@ fn render_draws_what_build_wrote() {
         assert!(text.contains(needle), "{needle} is missing");
     }
     // Every zone, line and point was drawn: a path or circle per feature at least.
-    let features = ["zones.geojson", "control_lines.geojson", "patrol.geojson"]
-        .iter()
-        .map(|f| feature_count(&out.join(f)))
-        .sum::<usize>()
+    let features = [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ]
+    .iter()
+    .map(|f| feature_count(&out.join(f)))
+    .sum::<usize>()
         + feature_count(&data("places.geojson"));
     let shapes = text.matches("<path d=\"M").count() + text.matches("<circle").count();
     // Legend symbols are <line>, <rect> or <circle>: at most one circle per entry more.
@@ -188,22 +192,10 @@ fn render_draws_what_build_wrote() {
 #[test]
 fn render_names_a_bad_output_and_writes_nothing() {
     let dir = build_m4();
-    let out = dir.path().join("out");
     for name in ["map.jpg", "map"] {
-        let o = Command::new(BIN)
-            .arg("render")
-            .arg(out.join("zones.geojson"))
-            .arg("--out")
-            .arg(dir.path().join(name))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.starts_with("corridor: ") && stderr.contains(name),
-            "{stderr}"
-        );
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let o = run_in(dir.path(), &["render", "out/zones.geojson", "--out", name]);
+        let err = assert_one_line_error(&o, 1);
+        assert!(err.contains(name), "{err}");
         assert!(!dir.path().join(name).exists());
     }
     let bad = dir.path().join("bad.geojson");
@@ -212,16 +204,33 @@ fn render_names_a_bad_output_and_writes_nothing() {
         r#"{"type": "Feature", "geometry": {"type": "Point"}}"#,
     )
     .unwrap();
-    let o = Command::new(BIN)
-        .args(["render", "--out", "x.svg"])
-        .arg(&bad)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let o = run_in(dir.path(), &["render", "--out", "x.svg", "bad.geojson"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("bad.geojson: not GeoJSON"), "{stderr}");
     assert!(!dir.path().join("x.svg").exists());
+}
+
+/// Regression (issue 12): `render --width` meant pixels where every other `--width` means
+/// metres; the picture's width is `--width-px`, and `--width` is refused.
+#[test]
+fn the_picture_width_is_in_pixels() {
+    let dir = build_m4();
+    let o = run_in(
+        dir.path(),
+        &["render", "out", "--width-px", "800", "--out", "map.svg"],
+    );
+    assert_ok(&o);
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    let head = &svg[..svg.find('>').unwrap()];
+    assert!(head.contains(r#" width="800""#), "{head}");
+    let o = run_in(
+        dir.path(),
+        &["render", "out", "--width", "800", "--out", "wide.svg"],
+    );
+    let err = assert_one_line_error(&o, 2);
+    assert!(err.contains("--width"), "{err}");
+    assert!(!dir.path().join("wide.svg").exists());
 }
 
 #[cfg(not(feature = "png"))]
@@ -229,13 +238,7 @@ fn render_names_a_bad_output_and_writes_nothing() {
 fn png_without_the_feature_says_how_to_get_it() {
     let dir = build_m4();
     let png = dir.path().join("map.png");
-    let o = Command::new(BIN)
-        .arg("render")
-        .arg(dir.path().join("out"))
-        .arg("--out")
-        .arg(&png)
-        .output()
-        .unwrap();
+    let o = run_in(dir.path(), &["render", "out", "--out", "map.png"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("`png` feature"), "{stderr}");
@@ -247,14 +250,11 @@ fn png_without_the_feature_says_how_to_get_it() {
 fn png_is_a_picture_of_the_svg_size() {
     let dir = build_m4();
     let png = dir.path().join("map.png");
-    let o = Command::new(BIN)
-        .arg("render")
-        .arg(dir.path().join("out"))
-        .args(["--width", "800", "--out"])
-        .arg(&png)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run_in(
+        dir.path(),
+        &["render", "out", "--width-px", "800", "--out", "map.png"],
+    );
+    assert_ok(&o);
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     // IHDR: width then height, big-endian, from byte 16.

@@ -70,12 +70,16 @@ fn check_boundary(
         }
     };
     let widest = options.width_left_m.max(options.width_right_m);
-    let on_cap = |n: &Nearest| {
-        options.cap == Cap::Flat && (n.chainage_m < 1e-3 || n.chainage_m > length - 1e-3)
+    // Beyond an end the oracle finds the nearest chainage to a thousandth of its 20 m step (and
+    // a flat cap's line is drawn with vertices along its geodesic, tests/globe.rs).
+    let end_m = 0.05;
+    let at_end = |n: &Nearest| n.chainage_m < end_m || n.chainage_m > length - end_m;
+    let on_cap = |n: &Nearest| options.cap == Cap::Flat && at_end(n);
+    // The halves meet along the road as simplified, within a fifth of the tolerance of it, and
+    // beyond a round cap's end along the road's axis (drawn with vertices, tests/globe.rs).
+    let on_road = |n: &Nearest| {
+        road_edge && (n.distance_m < 0.2 * t + 1e-3 || (options.cap == Cap::Round && at_end(n)))
     };
-    let at_end = |n: &Nearest| n.chainage_m < 1e-3 || n.chainage_m > length - 1e-3;
-    // The halves meet along the road as simplified, within a fifth of the tolerance of it.
-    let on_road = |n: &Nearest| road_edge && n.distance_m < 0.2 * t + 1e-3;
     let mut m = Measured::default();
     for ring in rings(polygons) {
         let coords = &ring.0;

@@ -4,6 +4,8 @@
 //! through the crate.
 
 mod common;
+#[path = "common/run.rs"]
+mod run;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use common::ecef;
@@ -138,9 +140,7 @@ impl Oracle {
 // Fixtures
 
 fn data(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name);
+    let path = run::data(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -608,7 +608,8 @@ fn a_line_of_contact_is_clipped_with_its_crossings() {
 #[test]
 fn patrol_and_control_line_layers_carry_the_design_properties() {
     let patrol = m4_patrol();
-    let fc = export::patrol_geojson(std::slice::from_ref(&patrol));
+    let fc = export::patrol_routes_geojson(std::slice::from_ref(&patrol));
+    assert_eq!(fc.features.len(), 1, "one route per leg, no points");
     let route = &fc.features[0];
     assert_eq!(route.property("kind").unwrap(), "patrol_route");
     assert_eq!(route.property("from").unwrap(), "Trumba");
@@ -618,7 +619,8 @@ fn patrol_and_control_line_layers_carry_the_design_properties() {
     assert!((length_km - patrol.length_m() / 1000.0).abs() < 1e-3);
     let end = route.property("end").unwrap().as_str().unwrap();
     assert!(DateTime::parse_from_rfc3339(end).is_ok());
-    let checkpoints: Vec<_> = fc.features[1..].iter().collect();
+    let checkpoints = export::checkpoints_geojson(std::slice::from_ref(&patrol));
+    let checkpoints: Vec<_> = checkpoints.features.iter().collect();
     assert_eq!(checkpoints.len(), patrol.checkpoints().len());
     for f in checkpoints {
         assert_eq!(f.property("kind").unwrap(), "checkpoint");
@@ -700,12 +702,29 @@ fn gpx_round_trips_through_the_gpx_crate() {
         assert!(
             desc.contains(&c.eta_rfc3339()) && desc.contains(&format!("km {:.3}", c.chainage_km()))
         );
+        // What GPS units show beside the name, and the symbol they draw.
+        let comment = w.comment.clone().unwrap();
+        assert!(
+            comment.starts_with(&format!("km {:.2}, ETA ", c.chainage_km())),
+            "{comment}"
+        );
+        assert!(!w.symbol.clone().unwrap().is_empty());
+        assert_eq!(w.type_.clone().unwrap(), c.kind.to_string());
     }
     // Routes: the route's geometry with the checkpoints named on it.
     assert_eq!(gpx.routes.len(), 2);
     for (r, leg) in gpx.routes.iter().zip(&legs) {
         let named: Vec<_> = r.points.iter().filter_map(|p| p.name.clone()).collect();
         assert_eq!(named.len(), leg.checkpoints().len());
+        // Every route point timed by the schedule, in order, from the start to the end.
+        let times: Vec<String> = r
+            .points
+            .iter()
+            .map(|p| gpx_time(p.time.as_ref().expect("a route point without a time")))
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(times[0], utc_string(leg.start()));
+        assert!(times[times.len() - 1] <= utc_string(leg.end()));
         let coords: Vec<Coord> = r.points.iter().map(|p| p.point().0).collect();
         let geod = Geodesic::wgs84();
         assert!((line_length_m(&geod, &coords) - leg.length_m()).abs() < 0.5);
@@ -753,39 +772,15 @@ fn gpx_escapes_names() {
 
 #[test]
 fn ogrinfo_reads_routes_tracks_and_waypoints_without_warnings() {
-    let Ok(version) = std::process::Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-    else {
-        eprintln!("skipped: ogrinfo is not on PATH (Debian: apt-get install gdal-bin)");
-        return;
-    };
-    eprintln!("{}", String::from_utf8_lossy(&version.stdout).trim());
     let patrol = m4_patrol();
     let back = patrol.return_leg(30.0).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("patrol.gpx");
     export::write_gpx(&path, &[patrol.clone(), back.clone()]).unwrap();
-    let out = std::process::Command::new("ogrinfo")
-        .args(["-ro", "-al", "-so"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(stderr.trim().is_empty(), "ogrinfo warned: {stderr}");
-    let count = |layer: &str| -> usize {
-        let at = stdout
-            .find(&format!("Layer name: {layer}\n"))
-            .unwrap_or_else(|| panic!("no layer {layer} in {stdout}"));
-        let rest = &stdout[at..];
-        let line = rest
-            .lines()
-            .find(|l| l.starts_with("Feature Count:"))
-            .unwrap();
-        line["Feature Count:".len()..].trim().parse().unwrap()
+    let Some(stdout) = run::ogrinfo(&path) else {
+        return;
     };
+    let count = |layer: &str| run::ogr_feature_count(&stdout, layer);
     let checkpoints = patrol.checkpoints().len() + back.checkpoints().len();
     assert_eq!(count("waypoints"), checkpoints);
     assert_eq!(count("routes"), 2);
@@ -795,4 +790,27 @@ fn ogrinfo_reads_routes_tracks_and_waypoints_without_warnings() {
         patrol.timed_track().unwrap().len() + back.timed_track().unwrap().len()
     );
     assert!(count("route_points") >= checkpoints);
+
+    // The fields GPS units show are filled on every waypoint, and every route point has a time.
+    let filled = |layer: &str, field: &str| -> usize {
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-q", "-sql"])
+            .arg(format!(
+                // Quoted: `desc` is an SQL word.
+                "SELECT COUNT(\"{field}\") AS n FROM {layer} WHERE \"{field}\" IS NOT NULL"
+            ))
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("n (Integer) = "))
+            .unwrap_or_else(|| panic!("{layer}.{field}: {text}"));
+        line.trim_start()["n (Integer) = ".len()..].parse().unwrap()
+    };
+    for field in ["time", "name", "cmt", "desc", "sym", "type"] {
+        assert_eq!(filled("waypoints", field), checkpoints, "waypoints.{field}");
+    }
+    assert_eq!(filled("route_points", "time"), count("route_points"));
 }

@@ -7,34 +7,16 @@
 
 #![cfg(feature = "proj")]
 
-#[path = "common/outputs.rs"]
-mod outputs;
+#[path = "common/run.rs"]
+mod run;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use corridor::crs::Crs;
 use geo::{GeodesicArea, Geometry};
 use geojson::{FeatureCollection, GeoJson};
-use outputs::{BIN, data, feature_count};
+use run::{M4_SECTION, ROAD_GEOMETRY, assert_ok, build, data_arg, feature_count, ogrinfo, run_in};
 use serde_json::Value;
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn assert_ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 /// Writes a WGS84 GeoJSON file projected to `crs`, as a user's GIS would hand it over.
 fn project_file(crs: &Crs, from: &Path, to: &Path) {
@@ -75,45 +57,29 @@ fn zone_areas_km2(path: &Path) -> Vec<f64> {
         .collect()
 }
 
-const BUILD: [&str; 8] = [
-    "--from",
-    "Trumba",
-    "--to",
-    "Ain al-Hawr",
-    "--width",
-    "6km",
-    "--start",
-    "2020-03-15T09:00:00+03:00",
-];
-
 #[test]
 fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers() {
     let dir = tempfile::tempdir().unwrap();
     let utm = Crs::new("EPSG:32637").unwrap();
     project_file(
         &utm,
-        &data("m4.geojson"),
+        &run::data("m4.geojson"),
         &dir.path().join("m4_utm.geojson"),
     );
     project_file(
         &utm,
-        &data("places.geojson"),
+        &run::data("places.geojson"),
         &dir.path().join("places_utm.geojson"),
     );
 
-    let road = data("m4.geojson");
-    let places = data("places.geojson");
+    let road = data_arg("m4.geojson");
+    let places = data_arg("places.geojson");
     let mut wgs84 = vec![
-        "build",
-        "--road",
-        road.to_str().unwrap(),
-        "--places",
-        places.to_str().unwrap(),
-        "--out",
-        "wgs84",
+        "build", "--road", &road, "--places", &places, "--out", "wgs84",
     ];
-    wgs84.extend(BUILD);
-    assert_ok(&run(dir.path(), &wgs84));
+    wgs84.extend(["--width", "6km"]);
+    wgs84.extend(M4_SECTION);
+    assert_ok(&run_in(dir.path(), &wgs84));
 
     let mut projected = vec![
         "build",
@@ -128,8 +94,9 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
         "--out",
         "utm",
     ];
-    projected.extend(BUILD);
-    let out = run(dir.path(), &projected);
+    projected.extend(["--width", "6km"]);
+    projected.extend(M4_SECTION);
+    let out = run_in(dir.path(), &projected);
     assert_ok(&out);
 
     // The same corridor: the UTM round trip moves the road by far less than a millimetre.
@@ -152,7 +119,12 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
     assert!(zones.get("crs").is_none());
 
     // The projected layers: the legacy `crs` member and eastings, northings in metres.
-    for name in ["zones.geojson", "control_lines.geojson", "patrol.geojson"] {
+    for name in [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ] {
         let path = dir.path().join("utm/epsg_32637").join(name);
         let layer: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(
@@ -175,11 +147,6 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("epsg_32637/zones.geojson"), "{stdout}");
 
-    let Ok(version) = Command::new("ogrinfo").arg("--version").output() else {
-        eprintln!("skipped: ogrinfo is not on PATH (Debian: apt-get install gdal-bin)");
-        return;
-    };
-    eprintln!("{}", String::from_utf8_lossy(&version.stdout).trim());
     for (name, count) in [
         ("zones.geojson", 3),
         (
@@ -190,20 +157,14 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
             "patrol.geojson",
             feature_count(&dir.path().join("wgs84/patrol.geojson")),
         ),
+        (
+            "checkpoints.geojson",
+            feature_count(&dir.path().join("wgs84/checkpoints.geojson")),
+        ),
     ] {
-        let path = dir.path().join("utm/epsg_32637").join(name);
-        let info = Command::new("ogrinfo")
-            .args(["-ro", "-so", "-al"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&info.stdout);
-        let stderr = String::from_utf8_lossy(&info.stderr);
-        assert!(info.status.success(), "{name}: {stderr}");
-        assert!(
-            stderr.trim().is_empty(),
-            "ogrinfo warned on {name}: {stderr}"
-        );
+        let Some(stdout) = ogrinfo(&dir.path().join("utm/epsg_32637").join(name)) else {
+            return;
+        };
         assert!(stdout.contains("UTM zone 37N"), "{name}: {stdout}");
         assert!(
             stdout.contains(&format!("Feature Count: {count}\n")),
@@ -212,9 +173,7 @@ fn m4_from_utm_37n_gives_the_wgs84_corridor_and_gdal_reads_the_projected_layers(
     }
 }
 
-/// A 10 km road near Saraqib (longitude, latitude) and points either side and beyond.
-const ROAD: &str =
-    r#"{"type": "LineString", "coordinates": [[36.70, 35.86], [36.75, 35.865], [36.81, 35.86]]}"#;
+/// Points either side of the test road (longitude, latitude) and beyond.
 const POINTS: [(f64, f64); 4] = [
     (36.75, 35.90),
     (36.76, 35.82),
@@ -226,7 +185,7 @@ const POINTS: [(f64, f64); 4] = [
 fn classify_points_given_in_utm_as_in_wgs84() {
     let dir = tempfile::tempdir().unwrap();
     let utm = Crs::new("EPSG:32637").unwrap();
-    std::fs::write(dir.path().join("road.geojson"), ROAD).unwrap();
+    std::fs::write(dir.path().join("road.geojson"), ROAD_GEOMETRY).unwrap();
     project_file(
         &utm,
         &dir.path().join("road.geojson"),
@@ -255,7 +214,7 @@ fn classify_points_given_in_utm_as_in_wgs84() {
         if let Some(crs) = crs {
             args.extend(["--crs", crs]);
         }
-        let out = run(dir.path(), &args);
+        let out = run_in(dir.path(), &args);
         assert_ok(&out);
         String::from_utf8(out.stdout).unwrap()
     };
@@ -312,7 +271,7 @@ fn classify_points_given_in_utm_as_in_wgs84() {
 #[test]
 fn crs_mistakes_are_one_line_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("road.geojson"), ROAD).unwrap();
+    std::fs::write(dir.path().join("road.geojson"), ROAD_GEOMETRY).unwrap();
     let cases: [(&[&str], &str); 3] = [
         (
             &["--crs", "EPSG:999999"],
@@ -329,21 +288,70 @@ fn crs_mistakes_are_one_line_usage_errors() {
         ),
     ];
     for (extra, message) in cases {
-        let mut args = vec![
-            "build",
-            "--road",
-            "road.geojson",
-            "--width",
-            "1km",
-            "--out",
-            "out",
-        ];
+        let mut args = build(&["--width", "1km"]);
         args.extend(extra);
-        let out = run(dir.path(), &args);
+        let out = run_in(dir.path(), &args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(message), "{extra:?}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
         assert!(!dir.path().join("out").exists(), "{extra:?} wrote files");
     }
+}
+
+/// --from and --to as X,Y in --crs: located where the same point given as LON,LAT is, named as
+/// given, and a point too far from the road is reported in the units it was given in.
+#[test]
+fn ends_given_in_the_crs_are_located_as_in_wgs84() {
+    let dir = tempfile::tempdir().unwrap();
+    let utm = Crs::new("EPSG:32637").unwrap();
+    std::fs::write(dir.path().join("road.geojson"), ROAD_GEOMETRY).unwrap();
+    project_file(
+        &utm,
+        &dir.path().join("road.geojson"),
+        &dir.path().join("road_utm.geojson"),
+    );
+    // 300 m north of the road near its start, longitude, latitude.
+    let (lon, lat) = (36.72, 35.865);
+    let c = utm.from_wgs84(geo::coord! { x: lon, y: lat }).unwrap();
+    let (lon_lat, x_y) = (format!("{lon},{lat}"), format!("{},{}", c.x, c.y));
+    let section = |road: &str, from: &str, crs: &[&str]| -> String {
+        let mut args = vec!["build", "--road", road, "--from", from, "--to", "km:8"];
+        args.extend(["--width", "1km", "--out", "out"]);
+        args.extend(crs);
+        let out = run_in(dir.path(), &args);
+        assert_ok(&out);
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let wgs84 = section("road.geojson", &lon_lat, &[]);
+    let projected = section("road_utm.geojson", &x_y, &["--crs", "EPSG:32637"]);
+    assert!(
+        wgs84.starts_with(&format!("section   {lon_lat} – km 8: ")),
+        "{wgs84}"
+    );
+    assert!(
+        projected.starts_with(&format!("section   {x_y} – km 8: ")),
+        "{projected}"
+    );
+    // The same chainages: "…: L km (road km A to B)" alike after the names.
+    assert_eq!(wgs84.split(": ").nth(1), projected.split(": ").nth(1));
+
+    let far = format!("{},{}", c.x, c.y + 5_000.0);
+    let mut args = vec!["build", "--road", "road_utm.geojson", "--from", &far];
+    args.extend(["--width", "1km", "--out", "far", "--crs", "EPSG:32637"]);
+    let out = run_in(dir.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("corridor: road_utm.geojson: the point {far} is ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("positions are X,Y in --crs"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!dir.path().join("far").exists());
 }

@@ -19,7 +19,8 @@ use crate::{Road, Side};
 /// What a boundary vertex is, as the pieces made it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Mark {
-    /// On the road (a sample, a corner, a cap's centre, a cut along the road).
+    /// Never on the limit: on the road (a sample, a corner, a cap's centre), or along a cap's
+    /// normal or axis.
     Road,
     /// At the width from the road point at this chainage, metres.
     Offset(f64),
@@ -69,7 +70,11 @@ fn marks(grid: &Grid, pieces: &Pieces, side: Side) -> Marks {
         }
     }
     // Last, so that the road wins wherever a point is both (a width of nearly nothing).
-    for &p in &pieces.on_road {
+    let off_limit = match side {
+        Side::Left => &pieces.off_limit_left,
+        Side::Right => &pieces.off_limit_right,
+    };
+    for &p in pieces.on_road.iter().chain(off_limit) {
         marks.insert(snapped(p), Mark::Road);
     }
     marks

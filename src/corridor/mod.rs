@@ -25,8 +25,11 @@
 mod limit;
 mod offset;
 mod overlay;
+mod poles;
 mod simplify;
 mod zone;
+
+pub use poles::Pole;
 
 use geo::{GeodesicArea, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -91,6 +94,18 @@ pub enum CorridorError {
     /// A cap name other than `flat` or `round`.
     #[error("unknown cap `{0}` (expected flat or round)")]
     UnknownCap(String),
+    /// The corridor would hold a pole, which polygons in longitude/latitude cannot.
+    #[error(
+        "the corridor would hold the {pole}: the road passes {distance_m:.0} m from it, within the {width_m:.0} m width on that side; corridors round a pole cannot be drawn in longitude/latitude"
+    )]
+    HoldsPole {
+        /// Which pole.
+        pole: Pole,
+        /// Geodesic distance from the pole to the road, metres.
+        distance_m: f64,
+        /// The width on the pole's side of the road, metres.
+        width_m: f64,
+    },
 }
 
 /// Share of the tolerance spent on simplifying the road; offsetting spends at most 0.4 of it
@@ -250,6 +265,9 @@ impl Corridor {
     /// Builds the corridor of `road` (the whole road; cut a section first with
     /// [`Road::section_m`] to build on part of it).
     ///
+    /// A corridor that holds a pole comes out wrong: use [`Corridor::try_build`], which
+    /// refuses it, wherever the road may come near one.
+    ///
     /// # Examples
     /// ```
     /// use corridor::{Cap, Corridor, CorridorOptions, Road};
@@ -342,6 +360,39 @@ impl Corridor {
             Side::Left => &self.limits[0],
             Side::Right => &self.limits[1],
         }
+    }
+
+    /// As [`Corridor::build`], but refuses a corridor that would hold a pole, whose polygons
+    /// in longitude/latitude would be wrong.
+    ///
+    /// # Errors
+    /// [`CorridorError::HoldsPole`] naming the pole.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Cap, Corridor, CorridorError, CorridorOptions, Pole, Road};
+    /// use geo::line_string;
+    ///
+    /// // Over the North Pole: from 89.95° N on the prime meridian to 89.95° N on the 180th.
+    /// let road = Road::new(line_string![(x: 0.0, y: 89.95), (x: 180.0, y: 89.95)]).unwrap();
+    /// let options = CorridorOptions::symmetric(6_000.0).unwrap().cap(Cap::Round);
+    /// let err = Corridor::try_build(&road, &options).unwrap_err();
+    /// assert!(matches!(err, CorridorError::HoldsPole { pole: Pole::North, .. }));
+    /// assert!(err.to_string().contains("North Pole"));
+    ///
+    /// // At 85° N the corridor is built.
+    /// let road = Road::new(line_string![(x: 0.0, y: 85.0), (x: 10.0, y: 85.0)]).unwrap();
+    /// assert!(Corridor::try_build(&road, &options).is_ok());
+    /// ```
+    pub fn try_build(road: &Road, options: &CorridorOptions) -> Result<Corridor, CorridorError> {
+        if let Some((pole, distance_m, width_m)) = poles::pole_within(road, options) {
+            return Err(CorridorError::HoldsPole {
+                pole,
+                distance_m,
+                width_m,
+            });
+        }
+        Ok(Corridor::build(road, options))
     }
 
     /// The road (section) the corridor was built on.

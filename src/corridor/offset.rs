@@ -29,6 +29,10 @@ pub(crate) struct Pieces {
     pub right: Vec<Vec<[f64; 2]>>,
     /// Vertices on the road itself (samples, corners, cap centres).
     pub on_road: Vec<[f64; 2]>,
+    /// Vertices of the left and right pieces that are never on their side's limit: along a
+    /// cap's normal or axis, inside the corridor.
+    pub off_limit_left: Vec<[f64; 2]>,
+    pub off_limit_right: Vec<[f64; 2]>,
     /// The outer corners of flat caps: at the width, but where a limit meets a cap.
     pub cap_corners: Vec<[f64; 2]>,
     /// Vertices at the width on the left and on the right, each with the chainage (metres) of
@@ -199,36 +203,65 @@ fn wedge(
     ring
 }
 
-/// Makes the two quarter discs of a round cap share their edge along the road's axis exactly.
+/// Points strictly between `from` and `to` along the geodesic joining them, with the middle of
+/// every chord (straight in longitude/latitude) within `max_sag_m` of it.
 ///
-/// With unequal widths one quarter's radius along the axis is longer; drawn straight in lon/lat,
-/// the two radii would not be exactly collinear and would leave a sliver reaching to the road's
-/// end. So the shorter radius's end goes into the longer one's edge as a vertex.
-/// `start` tells which cap: at the start the left quarter ends on the axis and the right one
-/// begins there; at the end it is the other way round.
-fn share_axis(
-    left: &mut Vec<[f64; 2]>,
-    right: &mut Vec<[f64; 2]>,
-    (wl, axis_l): (f64, Coord),
-    (wr, axis_r): (f64, Coord),
-    start: bool,
-) {
-    if wl == wr {
-        return;
-    }
-    // Rings are [centre, ...]; the axis vertex is the last one of the ring that ends on the
-    // axis, and the second one of the ring that begins there.
-    let (longer, shorter_end, begins) = match (wl < wr, start) {
-        (true, true) => (right, axis_l, true),
-        (true, false) => (right, axis_l, false),
-        (false, true) => (left, axis_r, false),
-        (false, false) => (left, axis_r, true),
+/// For the edges at the road's ends that run off the road (a flat cap's line, a round cap's
+/// axis between the halves): they are not at the width, so nothing else keeps them on their
+/// geodesic, and a straight line in longitude/latitude strays from it by about
+/// `length² tan(lat) / 8R` (a metre for 6 km at 35°, hundreds of metres near a pole).
+fn geodesic_points(from: Coord, to: Coord, max_sag_m: f64) -> Vec<Coord> {
+    let inv = geodesic::inverse(from, to);
+    let at = |s: f64| geodesic::direct(from, inv.azimuth1_deg, s).0;
+    let mut out = Vec::new();
+    refine_arc(
+        &at,
+        (0.0, from),
+        (inv.distance_m, to),
+        max_sag_m,
+        0,
+        &mut out,
+    );
+    out.pop(); // `to` itself, which the caller owns
+    out
+}
+
+/// The points along a round cap's axis from the road's end `centre` out to the ends of the
+/// left and right quarter discs (both on the same geodesic), each list without its ends. The
+/// shorter one is the start of the longer one, vertex for vertex, so that the quarters share
+/// their edge exactly (drawn apart, they would leave a sliver reaching to the road's end).
+fn axis_points(
+    centre: Coord,
+    (wl, end_l): (f64, Coord),
+    (wr, end_r): (f64, Coord),
+    max_sag_m: f64,
+) -> (Vec<Coord>, Vec<Coord>) {
+    let extend = |near: &Vec<Coord>, near_end: Coord, far_end: Coord| {
+        let mut far = near.clone();
+        far.push(near_end);
+        far.extend(geodesic_points(near_end, far_end, max_sag_m));
+        far
     };
-    if begins {
-        longer.insert(1, xy(shorter_end));
+    if wl == wr {
+        let points = geodesic_points(centre, end_l, max_sag_m);
+        (points.clone(), points)
+    } else if wl < wr {
+        let left = geodesic_points(centre, end_l, max_sag_m);
+        let right = extend(&left, end_l, end_r);
+        (left, right)
     } else {
-        longer.push(xy(shorter_end));
+        let right = geodesic_points(centre, end_r, max_sag_m);
+        let left = extend(&right, end_r, end_l);
+        (left, right)
     }
+}
+
+/// Draws a round cap's quarter disc (a [`wedge`]: centre, first, arc, last) with its radii
+/// along their geodesics: the points `out` from the centre to the first vertex go in after the
+/// centre, the points `back` from the centre to the last vertex (listed outwards) at the end.
+fn add_radii(ring: &mut Vec<[f64; 2]>, out: &[Coord], back: &[Coord]) {
+    ring.splice(1..1, out.iter().copied().map(xy));
+    ring.extend(back.iter().rev().copied().map(xy));
 }
 
 /// The wedge on the outside of the corner at vertex `v`, between the segment arriving with
@@ -348,6 +381,8 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
     // A road that ends where it starts is a ring: its ends join like any corner, with no caps.
     let closed = coords.len() > 3 && coords[0] == coords[coords.len() - 1];
     let mut first_of_road: Option<Sample> = None;
+    // The last segment's normals at the road's end, for the end cap.
+    let mut end_normals: [Vec<Coord>; 2] = Default::default();
 
     for (i, seg) in segments.iter().enumerate() {
         let a = coords[i];
@@ -400,24 +435,48 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
             }
         };
         let (start_cut, end_cut) = (normal(false), normal(true));
+        // At the road's ends the normals are cap edges (flat) or meet a cap's radii (round):
+        // drawn along their geodesics there, the same points as the caps'.
+        let cap_normals = |sample: &Sample, at_end: bool| -> [Vec<Coord>; 2] {
+            if at_end && !closed {
+                [
+                    geodesic_points(sample.road, sample.left, max_sag_m),
+                    geodesic_points(sample.road, sample.right, max_sag_m),
+                ]
+            } else {
+                [Vec::new(), Vec::new()]
+            }
+        };
+        // A zone's flat cut along the normal (with a point at each of its widths) where it has
+        // one; otherwise the normal's own geodesic points.
+        let coords_of = |v: &[[f64; 2]]| -> Vec<Coord> {
+            v.iter().map(|p| Coord { x: p[0], y: p[1] }).collect()
+        };
+        let [start_l, start_r] = match &start_cut {
+            Some((l, r)) => [coords_of(l), coords_of(r)],
+            None => cap_normals(&first, i == 0),
+        };
+        let [end_l, end_r] = match &end_cut {
+            Some((l, r)) => [coords_of(l), coords_of(r)],
+            None => cap_normals(&last, i + 1 == segments.len()),
+        };
+        out.off_limit_left
+            .extend(start_l.iter().chain(&end_l).copied().map(xy));
+        out.off_limit_right
+            .extend(start_r.iter().chain(&end_r).copied().map(xy));
         let mut left: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.road)).collect();
-        if let Some((l, _)) = &end_cut {
-            left.extend(l.iter().copied());
-        }
+        left.extend(end_l.iter().copied().map(xy));
         left.extend(samples.iter().rev().map(|s| xy(s.left)));
-        if let Some((l, _)) = &start_cut {
-            left.extend(l.iter().rev().copied());
-        }
+        left.extend(start_l.iter().rev().copied().map(xy));
         out.left.push(left);
         let mut right: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.right)).collect();
-        if let Some((_, r)) = &end_cut {
-            right.extend(r.iter().rev().copied());
-        }
+        right.extend(end_r.iter().rev().copied().map(xy));
         right.extend(samples.iter().rev().map(|s| xy(s.road)));
-        if let Some((_, r)) = &start_cut {
-            right.extend(r.iter().copied());
-        }
+        right.extend(start_r.iter().copied().map(xy));
         out.right.push(right);
+        if i + 1 == segments.len() {
+            end_normals = [end_l, end_r];
+        }
 
         match prev_end {
             None => {
@@ -440,11 +499,16 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
                         (az - 270.0, first.right),
                         max_sag_m,
                     );
-                    // Marked before the axes are shared: the shorter radius's end, put into
-                    // the longer quarter, is not at that quarter's width.
+                    // Marked before the radii go in: the points along the axis and the
+                    // normals are not at the quarter's width.
                     out.mark_wedge(&left, true, 0.0);
                     out.mark_wedge(&right, false, 0.0);
-                    share_axis(&mut left, &mut right, (wl, behind_l), (wr, behind_r), true);
+                    let (axis_l, axis_r) =
+                        axis_points(a, (wl, behind_l), (wr, behind_r), max_sag_m);
+                    add_radii(&mut left, &start_l, &axis_l);
+                    add_radii(&mut right, &axis_r, &start_r);
+                    out.off_limit_left.extend(axis_l.iter().copied().map(xy));
+                    out.off_limit_right.extend(axis_r.iter().copied().map(xy));
                     out.left.push(left);
                     out.right.push(right);
                 } else if !closed {
@@ -481,7 +545,11 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
         let length_m = road.length_m();
         out.mark_wedge(&left, true, length_m);
         out.mark_wedge(&right, false, length_m);
-        share_axis(&mut left, &mut right, (wl, ahead_l), (wr, ahead_r), false);
+        let (axis_l, axis_r) = axis_points(v, (wl, ahead_l), (wr, ahead_r), max_sag_m);
+        add_radii(&mut left, &axis_l, &end_normals[0]);
+        add_radii(&mut right, &end_normals[1], &axis_r);
+        out.off_limit_left.extend(axis_l.iter().copied().map(xy));
+        out.off_limit_right.extend(axis_r.iter().copied().map(xy));
         out.left.push(left);
         out.right.push(right);
     } else if let Some(end) = prev_end {

@@ -93,6 +93,7 @@ fn object(value: Value) -> JsonObject {
 /// assert_eq!(f.geometry.unwrap().value.type_name(), "Polygon");
 /// ```
 pub fn polygon_feature(mp: &MultiPolygon, properties: Value) -> Feature {
+    let mp = &crate::antimeridian::split_polygons(mp, DECIMALS);
     let value = if mp.0.len() == 1 {
         GeometryValue::Polygon {
             coordinates: polygon_positions(&mp.0[0]),
@@ -118,6 +119,7 @@ pub fn polygon_feature(mp: &MultiPolygon, properties: Value) -> Feature {
 /// assert!(text.contains("36.1234568")); // 7 decimals
 /// ```
 pub fn line_feature(mls: &MultiLineString, properties: Value) -> Feature {
+    let mls = &crate::antimeridian::split_lines(mls, DECIMALS);
     let value = if mls.0.len() == 1 {
         GeometryValue::LineString {
             coordinates: positions(&mls.0[0].0),
@@ -153,7 +155,7 @@ fn round_to(v: f64, decimals: i32) -> f64 {
 }
 
 /// Fill colour of each side's half: blue and orange, told apart also by colour-blind readers.
-fn side_colour(name: &str) -> &'static str {
+pub(crate) fn side_colour(name: &str) -> &'static str {
     match name {
         "north" | "left" => "#1f77b4",
         _ => "#ff7f0e",
@@ -282,8 +284,13 @@ pub fn control_lines_geojson(corridor: &Corridor, gates: &[Gate]) -> FeatureColl
     }
 }
 
+/// Line colour of a patrol leg (numbered from 1): green out, purple back.
+pub(crate) fn route_colour(leg: usize) -> &'static str {
+    if leg <= 1 { "#2ca02c" } else { "#9467bd" }
+}
+
 /// Marker colour of a checkpoint: green start, red end, dark blue places, grey posts.
-fn checkpoint_colour(kind: CheckpointKind) -> &'static str {
+pub(crate) fn checkpoint_colour(kind: CheckpointKind) -> &'static str {
     match kind {
         CheckpointKind::Start => "#2ca02c",
         CheckpointKind::End => "#d62728",
@@ -292,10 +299,11 @@ fn checkpoint_colour(kind: CheckpointKind) -> &'static str {
     }
 }
 
-/// The patrol layer for one or more legs (a patrol and its return): per leg, a
-/// `patrol_route` line (`from`, `to`, `length_km`, `start`, `end`, `speed_kmh`, `dwell_min`,
-/// `leg`) and a `checkpoint` point per checkpoint (`name`, `chainage_km`, `eta`, `departure`,
-/// `checkpoint` = start/place/kilometre/end, `leg`). Times are RFC 3339 with the start's offset.
+/// The patrol routes layer for one or more legs (a patrol and its return): per leg, a
+/// `patrol_route` LineString (`from`, `to`, `length_km`, `start`, `end`, `speed_kmh`,
+/// `dwell_min`, `checkpoint_every_km`, `leg`). Times are RFC 3339 with the start's offset. The
+/// checkpoints are a layer of their own ([`checkpoints_geojson`]): one geometry type per file,
+/// which QGIS needs to load a layer without asking which part to take.
 ///
 /// # Examples
 /// ```
@@ -310,34 +318,69 @@ fn checkpoint_colour(kind: CheckpointKind) -> &'static str {
 /// ]);
 /// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
 /// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
-/// let fc = corridor::export::patrol_geojson(&[patrol]);
+/// let fc = corridor::export::patrol_routes_geojson(&[patrol]);
+/// assert_eq!(fc.features.len(), 1);
 /// assert_eq!(fc.features[0].property("kind").unwrap(), "patrol_route");
 /// assert_eq!(fc.features[0].property("start").unwrap(), "2020-03-15T09:00:00+03:00");
-/// assert_eq!(fc.features[1].property("kind").unwrap(), "checkpoint");
-/// assert_eq!(fc.features[2].property("name").unwrap(), "KP 5");
 /// ```
-pub fn patrol_geojson(legs: &[Patrol]) -> FeatureCollection {
+pub fn patrol_routes_geojson(legs: &[Patrol]) -> FeatureCollection {
+    let features = legs
+        .iter()
+        .enumerate()
+        .map(|(leg, patrol)| {
+            let options = patrol.options();
+            line_feature(
+                &MultiLineString(vec![patrol.route().to_line_string()]),
+                json!({
+                    "kind": "patrol_route",
+                    "from": patrol.from(),
+                    "to": patrol.to(),
+                    "length_km": round_to(patrol.length_m() / 1000.0, 3),
+                    "start": rfc3339(patrol.start()),
+                    "end": rfc3339(patrol.end()),
+                    "speed_kmh": options.speed_kmh,
+                    "dwell_min": options.dwell_min,
+                    "checkpoint_every_km": options.checkpoint_every_km,
+                    "leg": leg + 1,
+                    "title": format!("patrol {} – {}", patrol.from(), patrol.to()),
+                    "stroke": route_colour(leg + 1),
+                    "stroke-width": 4,
+                }),
+            )
+        })
+        .collect();
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}
+
+/// The checkpoints layer for one or more legs: a `checkpoint` Point per checkpoint (`name`,
+/// `chainage_km`, `eta`, `departure`, `checkpoint` = start/place/kilometre/end, `leg`). Times
+/// are RFC 3339 with the start's offset.
+///
+/// # Examples
+/// ```
+/// use corridor::{Place, Places, Road};
+/// use corridor::patrol::{Patrol, PatrolOptions};
+/// use geo::{coord, line_string};
+///
+/// let road = Road::new(line_string![(x: 36.0, y: 35.8), (x: 36.1, y: 35.8)]).unwrap();
+/// let places = Places::new(vec![
+///     Place::new("A", coord! { x: 36.0, y: 35.8 }), // longitude, latitude
+///     Place::new("B", coord! { x: 36.1, y: 35.8 }),
+/// ]);
+/// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+/// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
+/// let fc = corridor::export::checkpoints_geojson(&[patrol]);
+/// assert_eq!(fc.features[0].property("kind").unwrap(), "checkpoint");
+/// assert_eq!(fc.features[0].property("eta").unwrap(), "2020-03-15T09:00:00+03:00");
+/// assert_eq!(fc.features[1].property("name").unwrap(), "KP 5");
+/// ```
+pub fn checkpoints_geojson(legs: &[Patrol]) -> FeatureCollection {
     let mut features = Vec::new();
     for (leg, patrol) in legs.iter().enumerate() {
-        let options = patrol.options();
-        features.push(line_feature(
-            &MultiLineString(vec![patrol.route().to_line_string()]),
-            json!({
-                "kind": "patrol_route",
-                "from": patrol.from(),
-                "to": patrol.to(),
-                "length_km": round_to(patrol.length_m() / 1000.0, 3),
-                "start": rfc3339(patrol.start()),
-                "end": rfc3339(patrol.end()),
-                "speed_kmh": options.speed_kmh,
-                "dwell_min": options.dwell_min,
-                "checkpoint_every_km": options.checkpoint_every_km,
-                "leg": leg + 1,
-                "title": format!("patrol {} – {}", patrol.from(), patrol.to()),
-                "stroke": if leg == 0 { "#2ca02c" } else { "#9467bd" },
-                "stroke-width": 4,
-            }),
-        ));
         for c in patrol.checkpoints() {
             features.push(point_feature(
                 c.position,

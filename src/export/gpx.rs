@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use geo::Coord;
 
 use super::{WriteError, write_atomic};
-use crate::patrol::{Patrol, PatrolError, rfc3339};
+use crate::patrol::{Checkpoint, CheckpointKind, Patrol, PatrolError, rfc3339};
 
 /// Decimals kept in GPX coordinates: 1e-7° is about 1 cm.
 const GPX_DECIMALS: usize = 7;
@@ -67,10 +67,12 @@ fn waypoint_name(name: &str, leg: usize, legs: usize) -> String {
 
 /// A patrol (and any further legs, such as its return) as a GPX 1.1 document.
 ///
-/// For each leg: a waypoint per checkpoint (name; description with the leg, chainage in km,
-/// local ETA and departure; time = ETA in UTC; type = the checkpoint's kind), a route through
-/// the route's vertices and checkpoints, and a track through the same points timed by the
-/// schedule.
+/// For each leg: a waypoint per checkpoint (name; a short comment with the chainage and local
+/// ETA; a description with the leg, chainage in km, ETA and departure with their offset; time =
+/// ETA in UTC; a symbol GPS units draw, Garmin's `Flag, Green` for the start, `Flag, Red` for
+/// the end, `City (Small)` for places, `Mile Marker` for kilometre posts; type = the checkpoint's
+/// kind), a route through the route's vertices and checkpoints, each point timed by the schedule
+/// and the checkpoints named, and a track through the same points.
 ///
 /// # Errors
 /// [`GpxError::Patrol`] when the schedule leaves the calendar.
@@ -131,6 +133,7 @@ pub fn patrol_gpx(legs: &[Patrol]) -> Result<String, GpxError> {
             if c.departure != c.eta {
                 let _ = write!(desc, ", departs {}", rfc3339(c.departure));
             }
+            // GPX 1.1 fixes the order: time, name, cmt, desc, sym, type.
             let _ = writeln!(x, "  <wpt {}>", lat_lon(c.position));
             let _ = writeln!(x, "    <time>{}</time>", utc(c.eta));
             let _ = writeln!(
@@ -138,7 +141,9 @@ pub fn patrol_gpx(legs: &[Patrol]) -> Result<String, GpxError> {
                 "    <name>{}</name>",
                 escape(&waypoint_name(&c.name, leg, legs.len()))
             );
+            let _ = writeln!(x, "    <cmt>{}</cmt>", escape(&comment(c)));
             let _ = writeln!(x, "    <desc>{}</desc>", escape(&desc));
+            let _ = writeln!(x, "    <sym>{}</sym>", symbol(c.kind));
             let _ = writeln!(x, "    <type>{}</type>", c.kind);
             let _ = writeln!(x, "  </wpt>");
         }
@@ -157,20 +162,19 @@ pub fn patrol_gpx(legs: &[Patrol]) -> Result<String, GpxError> {
             ))
         );
         let _ = writeln!(x, "    <number>{}</number>", leg + 1);
-        for (c, name) in route_points(patrol) {
-            match name {
-                Some(name) => {
-                    let _ = writeln!(
-                        x,
-                        "    <rtept {}><name>{}</name></rtept>",
-                        lat_lon(c),
-                        escape(&waypoint_name(&name, leg, legs.len()))
-                    );
-                }
-                None => {
-                    let _ = writeln!(x, "    <rtept {}/>", lat_lon(c));
-                }
+        for (c, time, checkpoint) in route_points(patrol)? {
+            let _ = write!(x, "    <rtept {}><time>{}</time>", lat_lon(c), utc(time));
+            if let Some(cp) = checkpoint {
+                let _ = write!(
+                    x,
+                    "<name>{}</name><cmt>{}</cmt><sym>{}</sym><type>{}</type>",
+                    escape(&waypoint_name(&cp.name, leg, legs.len())),
+                    escape(&comment(cp)),
+                    symbol(cp.kind),
+                    cp.kind
+                );
             }
+            let _ = writeln!(x, "</rtept>");
         }
         let _ = writeln!(x, "  </rte>");
     }
@@ -194,11 +198,14 @@ pub fn patrol_gpx(legs: &[Patrol]) -> Result<String, GpxError> {
     Ok(x)
 }
 
-/// The route's vertices and checkpoints in route order, checkpoints named; a vertex on a
-/// checkpoint gives way to it.
-fn route_points(patrol: &Patrol) -> Vec<(Coord, Option<String>)> {
+/// A point of a GPX route: where, when, and the checkpoint there if there is one.
+type RoutePoint<'a> = (Coord, DateTime<FixedOffset>, Option<&'a Checkpoint>);
+
+/// The route's vertices and checkpoints in route order, each with its time in the schedule
+/// (a checkpoint's ETA, a vertex's passing time); a vertex on a checkpoint gives way to it.
+fn route_points(patrol: &Patrol) -> Result<Vec<RoutePoint<'_>>, PatrolError> {
     let route = patrol.route();
-    let mut points: Vec<(f64, Coord, Option<String>)> = route
+    let mut points: Vec<(f64, Coord, Option<&Checkpoint>)> = route
         .coords()
         .iter()
         .zip(route.vertex_chainages_m())
@@ -208,12 +215,41 @@ fn route_points(patrol: &Patrol) -> Vec<(Coord, Option<String>)> {
         patrol
             .checkpoints()
             .iter()
-            .map(|c| (c.chainage_m, c.position, Some(c.name.clone()))),
+            .map(|c| (c.chainage_m, c.position, Some(c))),
     );
-    // Named first at equal chainage, so that the unnamed vertex is the one dropped.
+    // Checkpoints first at equal chainage, so that the plain vertex is the one dropped.
     points.sort_by(|p, q| p.0.total_cmp(&q.0).then(q.2.is_some().cmp(&p.2.is_some())));
     points.dedup_by(|q, p| (q.0 - p.0).abs() < 1e-6 && q.2.is_none());
-    points.into_iter().map(|(_, c, n)| (c, n)).collect()
+    points
+        .into_iter()
+        .map(|(s, c, checkpoint)| {
+            let time = match checkpoint {
+                Some(cp) => cp.eta,
+                None => patrol.time_at_m(s.min(patrol.length_m()))?,
+            };
+            Ok((c, time, checkpoint))
+        })
+        .collect()
+}
+
+/// A waypoint's short comment, which GPS units show beside its name: `km 12.50, ETA 09:18`
+/// (local time).
+fn comment(c: &Checkpoint) -> String {
+    let mut text = format!("km {:.2}, ETA {}", c.chainage_km(), c.eta.format("%H:%M"));
+    if c.departure != c.eta {
+        let _ = write!(text, ", departs {}", c.departure.format("%H:%M"));
+    }
+    text
+}
+
+/// The symbol GPS units (Garmin's names, which others read too) draw for a checkpoint.
+fn symbol(kind: CheckpointKind) -> &'static str {
+    match kind {
+        CheckpointKind::Start => "Flag, Green",
+        CheckpointKind::End => "Flag, Red",
+        CheckpointKind::Place => "City (Small)",
+        CheckpointKind::Kilometre => "Mile Marker",
+    }
 }
 
 /// Writes [`patrol_gpx`] to `path` atomically (see [`write_atomic`]).

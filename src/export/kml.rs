@@ -1,10 +1,15 @@
 //! KML 2.2 for Google Earth: the same layers as the map page, one `Folder` each, every feature a
-//! `Placemark` with its own style, a description and its properties as `ExtendedData`.
+//! `Placemark` with its own style, a description and its properties as typed `ExtendedData`.
 //!
 //! Styles come from the simplestyle-spec keys the GeoJSON layers carry (`stroke`,
 //! `stroke-width`, `fill`, `fill-opacity`, `marker-color`), so Google Earth colours the corridor's
-//! halves, the patrol and the control lines as the map page does. A checkpoint's `eta` becomes
-//! its `TimeStamp`, which Google Earth's time slider plays.
+//! halves, the patrol and the control lines as the map page does. Each folder declares a
+//! `<Schema>` whose `SimpleField`s say which properties are numbers (`int`, `double`), so GDAL and
+//! QGIS read `area_km2` as a number, not text. Times are KML's own: a checkpoint's `eta` and
+//! `departure` and a route's `start` and `end` become its `TimeSpan` (which Google Earth's time
+//! slider plays and GDAL reads as its `begin` and `end` fields), not data fields that would collide
+//! with those. Points use an icon written beside the file ([`KML_ICON_FILE`]), not one on a web
+//! server, so that they draw offline.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,6 +19,14 @@ use serde_json::Value;
 
 use super::markup::escape;
 use super::{MapLayers, WriteError, write_atomic};
+
+/// The file name of the point icon, written beside the KML so that points draw offline; the
+/// KML links it by this relative name.
+pub const KML_ICON_FILE: &str = "kml_point.png";
+
+/// The point icon (PNG): a white disc that Google Earth tints with each point's colour. Made for
+/// this crate (`assets/kml/`).
+pub const KML_ICON_PNG: &[u8] = include_bytes!("../../assets/kml/point.png");
 
 /// Decimals kept in KML coordinates: 1e-7° is about 1 cm.
 const KML_DECIMALS: usize = 7;
@@ -79,16 +92,117 @@ fn placemark_name(feature: &Feature) -> String {
         .to_string()
 }
 
-/// The data properties (not the styling keys), in their order.
+/// Pairs of properties that become a placemark's `TimeSpan` (begin, end) when both are RFC 3339.
+const TIME_SPANS: [(&str, &str); 2] = [("eta", "departure"), ("start", "end")];
+
+/// The placemark's time: a `TimeSpan` from a pair of [`TIME_SPANS`], else a `TimeStamp` from an
+/// RFC 3339 `eta`; and the keys it took, which are then not data.
+fn time_primitive(feature: &Feature) -> Option<(String, [&'static str; 2])> {
+    let time = |key: &str| {
+        property_str(feature, key).filter(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+    };
+    for (begin_key, end_key) in TIME_SPANS {
+        if let (Some(begin), Some(end)) = (time(begin_key), time(end_key)) {
+            let xml = format!(
+                "<TimeSpan><begin>{}</begin><end>{}</end></TimeSpan>",
+                escape(begin),
+                escape(end)
+            );
+            return Some((xml, [begin_key, end_key]));
+        }
+    }
+    let eta = time("eta")?;
+    Some((
+        format!("<TimeStamp><when>{}</when></TimeStamp>", escape(eta)),
+        ["eta", "eta"],
+    ))
+}
+
+/// A property's value as KML data: numbers as JSON writes them, booleans as 1 or 0, strings as
+/// they are, lists of scalars joined with `; `; `None` for nulls and objects.
+fn data_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+        Value::Array(items) => {
+            let texts: Option<Vec<String>> = items.iter().map(text).collect();
+            Some(texts?.join("; "))
+        }
+        other => text(other),
+    }
+}
+
+/// The data properties of a placemark, in their order: not the styling keys, not the `name`
+/// (its `<name>`), not the times its `TimeSpan` or `TimeStamp` holds.
 fn data(feature: &Feature) -> Vec<(String, String)> {
     let Some(properties) = &feature.properties else {
         return Vec::new();
     };
+    let times = time_primitive(feature).map(|(_, keys)| keys);
     properties
         .iter()
-        .filter(|(key, _)| !STYLE_KEYS.contains(&key.as_str()))
-        .filter_map(|(key, value)| Some((key.clone(), text(value)?)))
+        .filter(|(key, _)| !STYLE_KEYS.contains(&key.as_str()) && key.as_str() != "name")
+        .filter(|(key, _)| !times.is_some_and(|t| t.contains(&key.as_str())))
+        .filter_map(|(key, value)| Some((key.clone(), data_text(value)?)))
         .collect()
+}
+
+/// KML's type of a data field, from its values in a layer: `int` when every one is an integer,
+/// `double` when every one is a number, `bool` when every one is a boolean, else `string`.
+fn field_type<'a>(values: impl Iterator<Item = &'a Value>) -> &'static str {
+    let mut kind = None;
+    for v in values {
+        let this = match v {
+            Value::Number(n) if n.is_i64() || n.is_u64() => "int",
+            Value::Number(_) => "double",
+            Value::Bool(_) => "bool",
+            Value::Null => continue,
+            _ => "string",
+        };
+        kind = Some(match (kind, this) {
+            (None, t) => t,
+            (Some(a), b) if a == b => a,
+            (Some("int" | "double"), "int" | "double") => "double",
+            _ => "string",
+        });
+    }
+    kind.unwrap_or("string")
+}
+
+/// The fields of a layer's schema: every data key of its features, first seen first, typed.
+fn schema_fields(fc: &geojson::FeatureCollection) -> Vec<(String, &'static str)> {
+    let mut keys: Vec<String> = Vec::new();
+    for f in &fc.features {
+        for (key, _) in data(f) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys.into_iter()
+        .map(|key| {
+            let values = fc
+                .features
+                .iter()
+                .filter_map(|f| f.properties.as_ref()?.get(&key));
+            let kind = field_type(values);
+            (key, kind)
+        })
+        .collect()
+}
+
+/// An XML ID from a layer's name (`Control lines` → `control_lines`), unique in the document.
+fn schema_id(name: &str, index: usize) -> String {
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("layer{index}_{id}")
 }
 
 fn write_style(out: &mut String, feature: &Feature) {
@@ -110,7 +224,7 @@ fn write_style(out: &mut String, feature: &Feature) {
         let _ = write!(
             out,
             "<IconStyle><color>{colour}</color><scale>{scale}</scale>\
-             <Icon><href>http://maps.google.com/mapfiles/kml/paddle/wht-blank.png</href></Icon></IconStyle>"
+             <Icon><href>{KML_ICON_FILE}</href></Icon></IconStyle>"
         );
     }
     if let Some(colour) = &stroke {
@@ -205,20 +319,26 @@ fn write_geometry(out: &mut String, geometry: &Geometry) {
     }
 }
 
-fn write_placemark(out: &mut String, feature: &Feature) {
+fn write_placemark(out: &mut String, feature: &Feature, schema: &str) {
     let Some(geometry) = &feature.geometry else {
         return;
     };
-    let data = data(feature);
     let _ = write!(
         out,
         "<Placemark>\n<name>{}</name>\n",
         escape(&placemark_name(feature))
     );
-    if !data.is_empty() {
-        // Google Earth shows the description as HTML: a table of the properties.
+    // Google Earth shows the description as HTML: a table of every property but the styling.
+    let shown: Vec<(String, String)> = feature
+        .properties
+        .iter()
+        .flatten()
+        .filter(|(key, _)| !STYLE_KEYS.contains(&key.as_str()))
+        .filter_map(|(key, value)| Some((key.clone(), data_text(value)?)))
+        .collect();
+    if !shown.is_empty() {
         let mut table = String::from("<table>");
-        for (key, value) in &data {
+        for (key, value) in &shown {
             let _ = write!(
                 table,
                 "<tr><td>{}</td><td>{}</td></tr>",
@@ -229,21 +349,26 @@ fn write_placemark(out: &mut String, feature: &Feature) {
         table.push_str("</table>");
         let _ = writeln!(out, "<description>{}</description>", escape(&table));
     }
-    if let Some(eta) = property_str(feature, "eta") {
-        let _ = writeln!(out, "<TimeStamp><when>{}</when></TimeStamp>", escape(eta));
+    if let Some((time, _)) = time_primitive(feature) {
+        let _ = writeln!(out, "{time}");
     }
     write_style(out, feature);
+    let data = data(feature);
     if !data.is_empty() {
-        out.push_str("<ExtendedData>");
+        let _ = write!(
+            out,
+            "<ExtendedData><SchemaData schemaUrl=\"#{}\">",
+            escape(schema)
+        );
         for (key, value) in &data {
             let _ = write!(
                 out,
-                "<Data name=\"{}\"><value>{}</value></Data>",
+                "<SimpleData name=\"{}\">{}</SimpleData>",
                 escape(key),
                 escape(value)
             );
         }
-        out.push_str("</ExtendedData>\n");
+        out.push_str("</SchemaData></ExtendedData>\n");
     }
     write_geometry(out, geometry);
     out.push_str("\n</Placemark>\n");
@@ -251,9 +376,11 @@ fn write_placemark(out: &mut String, feature: &Feature) {
 
 /// The layers as one KML 2.2 document: a `Folder` per layer, bottom layer first, each feature
 /// a `Placemark` (Polygon, LineString, Point or MultiGeometry) named after its `name`, `title`
-/// or `kind`, styled from its simplestyle-spec keys, its other properties both as a description
-/// table and as `ExtendedData` (which GDAL and QGIS read as fields). Coordinates are
-/// longitude, latitude in WGS84, 7 decimals, as KML requires.
+/// or `kind`, styled from its simplestyle-spec keys, its properties as a description table and
+/// its data as `ExtendedData` typed by the folder's `<Schema>` (which GDAL and QGIS read as
+/// fields: `int`, `double`, `bool` or `string`). Times (`eta`/`departure`, `start`/`end`) are
+/// the placemark's `TimeSpan`, an `eta` alone its `TimeStamp`. The credits are the document's
+/// description. Coordinates are longitude, latitude in WGS84, 7 decimals, as KML requires.
 ///
 /// # Examples
 /// ```
@@ -276,10 +403,40 @@ pub fn map_kml(layers: &MapLayers) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n",
     );
     let _ = writeln!(out, "<name>{}</name>", escape(layers.title()));
-    for (name, fc) in layers.layers() {
+    if !layers.credits().is_empty() {
+        let _ = writeln!(
+            out,
+            "<description>{}</description>",
+            escape(&format!("Data: {}.", layers.credits().join("; ")))
+        );
+    }
+    // A typed schema per layer: KML wants them in the Document before the features.
+    let ids: Vec<String> = layers
+        .layers()
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| schema_id(name, i))
+        .collect();
+    for ((name, fc), id) in layers.layers().iter().zip(&ids) {
+        let _ = write!(
+            out,
+            "<Schema name=\"{}\" id=\"{}\">",
+            escape(name),
+            escape(id)
+        );
+        for (key, kind) in schema_fields(fc) {
+            let _ = write!(
+                out,
+                "<SimpleField name=\"{}\" type=\"{kind}\"/>",
+                escape(&key)
+            );
+        }
+        out.push_str("</Schema>\n");
+    }
+    for ((name, fc), id) in layers.layers().iter().zip(&ids) {
         let _ = writeln!(out, "<Folder>\n<name>{}</name>", escape(name));
         for feature in &fc.features {
-            write_placemark(&mut out, feature);
+            write_placemark(&mut out, feature, id);
         }
         out.push_str("</Folder>\n");
     }
@@ -287,7 +444,8 @@ pub fn map_kml(layers: &MapLayers) -> String {
     out
 }
 
-/// Writes [`map_kml`] to `path` atomically (see [`write_atomic`]).
+/// Writes [`map_kml`] to `path` atomically (see [`write_atomic`]), and its point icon
+/// ([`KML_ICON_FILE`]) beside it.
 ///
 /// # Errors
 /// [`WriteError`] naming the file.
@@ -299,9 +457,12 @@ pub fn map_kml(layers: &MapLayers) -> String {
 /// let path = dir.path().join("corridor.kml");
 /// write_map_kml(&path, &MapLayers::new("nothing yet")).unwrap();
 /// assert!(std::fs::read_to_string(&path).unwrap().contains("<name>nothing yet</name>"));
+/// assert!(dir.path().join(corridor::export::KML_ICON_FILE).exists());
 /// ```
 pub fn write_map_kml(path: &Path, layers: &MapLayers) -> Result<(), WriteError> {
     let kml = map_kml(layers);
+    let icon = path.with_file_name(KML_ICON_FILE);
+    write_atomic(&icon, |w| w.write_all(KML_ICON_PNG))?;
     write_atomic(path, |w| w.write_all(kml.as_bytes()))
 }
 
@@ -309,6 +470,36 @@ pub fn write_map_kml(path: &Path, layers: &MapLayers) -> Result<(), WriteError> 
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn field_types_are_the_narrowest_that_holds_every_value() {
+        let values = [json!(1), json!(2)];
+        assert_eq!(field_type(values.iter()), "int");
+        let values = [json!(1), json!(2.5), Value::Null];
+        assert_eq!(field_type(values.iter()), "double");
+        let values = [json!(1), json!("x")];
+        assert_eq!(field_type(values.iter()), "string");
+        let values = [json!(true)];
+        assert_eq!(field_type(values.iter()), "bool");
+    }
+
+    #[test]
+    fn a_start_and_end_become_a_time_span() {
+        let feature: Feature = serde_json::from_value(json!({
+            "type": "Feature",
+            "properties": {"kind": "patrol_route", "start": "2020-03-15T09:00:00+03:00",
+                "end": "2020-03-15T11:00:00+03:00", "length_km": 61.3},
+            "geometry": {"type": "LineString", "coordinates": [[36.1, 35.8], [36.2, 35.8]]}
+        }))
+        .unwrap();
+        let (time, _) = time_primitive(&feature).unwrap();
+        assert_eq!(
+            time,
+            "<TimeSpan><begin>2020-03-15T09:00:00+03:00</begin><end>2020-03-15T11:00:00+03:00</end></TimeSpan>"
+        );
+        let keys: Vec<String> = data(&feature).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["kind", "length_km"]);
+    }
 
     #[test]
     fn colours_become_aabbggrr_and_bad_ones_are_dropped() {
@@ -330,13 +521,17 @@ mod tests {
         }))
         .unwrap();
         let mut out = String::new();
-        write_placemark(&mut out, &feature);
+        write_placemark(&mut out, &feature, "checkpoints");
         assert!(
             out.contains("<name>Ain &lt;al&gt; &amp; &quot;Hawr&quot;</name>"),
             "{out}"
         );
         assert!(
-            out.contains("<Data name=\"chainage_km\"><value>12.5</value></Data>"),
+            out.contains("<SimpleData name=\"chainage_km\">12.5</SimpleData>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<SchemaData schemaUrl=\"#checkpoints\">"),
             "{out}"
         );
         assert!(
@@ -344,6 +539,10 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("<TimeStamp><when>2020-03-15T09:00:00+03:00</when></TimeStamp>"));
+        assert!(
+            !out.contains("name=\"eta\""),
+            "the time is not data too: {out}"
+        );
         assert!(out.contains("<IconStyle><color>ff2ca02c</color>"), "{out}");
         assert!(
             out.contains("<coordinates>36.1234568,35.8000000</coordinates>"),

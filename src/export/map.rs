@@ -70,6 +70,7 @@ pub fn layer_from_geojson_str(text: &str) -> Result<FeatureCollection, LayerErro
 pub struct MapLayers<'a> {
     title: String,
     layers: Vec<(String, &'a FeatureCollection)>,
+    credits: Vec<String>,
 }
 
 impl<'a> MapLayers<'a> {
@@ -84,6 +85,7 @@ impl<'a> MapLayers<'a> {
         MapLayers {
             title: title.into(),
             layers: Vec::new(),
+            credits: Vec::new(),
         }
     }
 
@@ -99,6 +101,29 @@ impl<'a> MapLayers<'a> {
     pub fn layer(mut self, name: impl Into<String>, features: &'a FeatureCollection) -> Self {
         self.layers.push((name.into(), features));
         self
+    }
+
+    /// Credits a source of the data and its licence: the map page shows it in its attribution
+    /// line, the KML in its description.
+    ///
+    /// # Examples
+    /// ```
+    /// let layers = corridor::export::MapLayers::new("M4").credit("Places: GeoNames, CC BY 4.0");
+    /// assert_eq!(layers.credits(), ["Places: GeoNames, CC BY 4.0"]);
+    /// ```
+    pub fn credit(mut self, text: impl Into<String>) -> Self {
+        self.credits.push(text.into());
+        self
+    }
+
+    /// The credits, in the order given.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(corridor::export::MapLayers::new("M4").credits().is_empty());
+    /// ```
+    pub fn credits(&self) -> &[String] {
+        &self.credits
     }
 
     /// The title.
@@ -364,13 +389,15 @@ fn legend_json(entries: &[LegendEntry]) -> Value {
 }
 
 /// The page's own script: draws the layers, the legend and the scale bar, then sets
-/// `data-layers-drawn` (layers) and `data-features-drawn` (features) on `<body>`. A script error
+/// `data-layers-drawn` (layers), `data-features-drawn` (features) and `data-bounds` (west,
+/// south, east, north of all features, degrees) on `<body>`. A script error
 /// is recorded in `data-script-error`.
 const PAGE_SCRIPT: &str = r##"
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("corridor-layers").textContent);
   var legend = JSON.parse(document.getElementById("corridor-legend").textContent);
+  var credits = JSON.parse(document.getElementById("corridor-credits").textContent);
   var DEFAULTS = {stroke: "#555555", fill: "#555555", marker: "#7e7e7e"};
   var HEX = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
   var STYLE_KEYS = {"stroke": 1, "stroke-width": 1, "stroke-opacity": 1, "fill": 1,
@@ -429,12 +456,29 @@ const PAGE_SCRIPT: &str = r##"
     maxZoom: 19,
     attribution: "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors"
   }).addTo(map);
+  // The data's sources and licences, beside the basemap's.
+  credits.forEach(function (c) { map.attributionControl.addAttribution(escapeHtml(c)); });
+
+  // Layers cut at the antimeridian (RFC 7946) are drawn in one piece: where the longitudes
+  // span more than half the globe, the western ones go on past 180 (Leaflet draws them there).
+  var lonMin = Infinity, lonMax = -Infinity;
+  function scan(c) {
+    if (!Array.isArray(c)) { return; }
+    if (typeof c[0] === "number") { lonMin = Math.min(lonMin, c[0]); lonMax = Math.max(lonMax, c[0]); }
+    else { c.forEach(scan); }
+  }
+  data.forEach(function (layer) {
+    (layer.features.features || []).forEach(function (f) { if (f.geometry) { scan(f.geometry.coordinates); } });
+  });
+  var unroll = lonMax - lonMin > 180;
+  function coordsToLatLng(c) { return L.latLng(c[1], unroll && c[0] < 0 ? c[0] + 360 : c[0], c[2]); }
 
   var overlays = {};
   var bounds = L.latLngBounds([]), all = L.latLngBounds([]);
   var layersDrawn = 0, featuresDrawn = 0;
   data.forEach(function (layer) {
     var group = L.geoJSON(layer.features, {
+      coordsToLatLng: coordsToLatLng,
       style: pathStyle,
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, markerStyle(feature.properties || {}));
@@ -489,6 +533,7 @@ const PAGE_SCRIPT: &str = r##"
 
   document.body.setAttribute("data-features-drawn", String(featuresDrawn));
   document.body.setAttribute("data-layers-drawn", String(layersDrawn));
+  if (all.isValid()) { document.body.setAttribute("data-bounds", all.toBBoxString()); }
 })();
 "##;
 
@@ -559,6 +604,7 @@ pub fn map_html(layers: &MapLayers) -> String {
          <body>\n<div id=\"map\"></div>\n\
          <script type=\"application/json\" id=\"corridor-layers\">{layers_json}</script>\n\
          <script type=\"application/json\" id=\"corridor-legend\">{legend_json}</script>\n\
+         <script type=\"application/json\" id=\"corridor-credits\">{credits_json}</script>\n\
          <script>\n/* Leaflet 1.9.4, vendored from its npm package. Its licence:\n{licence}*/\n{LEAFLET_JS}\n</script>\n\
          <script>{PAGE_SCRIPT}</script>\n\
          <script>\n(function () {{\n  var e = document.documentElement.getAttribute(\"data-script-error\");\n  \
@@ -566,6 +612,7 @@ pub fn map_html(layers: &MapLayers) -> String {
          </body>\n</html>\n",
         layers_json = script_json(&data),
         legend_json = script_json(&legend_json(&layers.legend())),
+        credits_json = script_json(&json!(layers.credits())),
     )
 }
 
@@ -608,6 +655,15 @@ mod tests {
         assert!(!text.contains("</"));
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn credits_reach_the_page_as_data_not_markup() {
+        let page = map_html(&MapLayers::new("t").credit("Places: GeoNames <CC BY 4.0>"));
+        assert!(page.contains(
+            r#"<script type="application/json" id="corridor-credits">["Places: GeoNames \u003cCC BY 4.0\u003e"]</script>"#
+        ));
+        assert!(page.contains("map.attributionControl.addAttribution(escapeHtml(c))"));
     }
 
     #[test]

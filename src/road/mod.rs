@@ -5,6 +5,7 @@
 //! start along the road) of every vertex; [`Road::locate`] and [`Road::point_at`] convert between
 //! positions and chainages, and [`Road::section_m`] cuts out the stretch between two chainages.
 
+mod endpoint;
 mod locate;
 mod read;
 mod side;
@@ -16,6 +17,7 @@ use geo::{Coord, LineString};
 use crate::geodesic;
 use crate::geojson_input::GeoJsonError;
 
+pub use endpoint::{EndOnRoad, Endpoint, EndpointError};
 pub use locate::Location;
 pub use side::{Side, SideNames};
 

@@ -1,0 +1,215 @@
+//! `corridor build`: the corridor, its halves, the control lines and the patrol along a road,
+//! written as GeoJSON, GPX, KML and a map page into a directory.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+use corridor::patrol::{Patrol, PatrolOptions};
+use corridor::units::{parse_distance_m, parse_speed_kmh, trim_number};
+use corridor::{Corridor, Place, Places, Side, control_lines, export};
+
+use crate::args::{CorridorArgs, TimingsArgs, usage};
+use crate::crs;
+use crate::input::{Section, file_stem, read_geojson_text, read_section};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  # The M4 corridor of 5 March 2020: 6 km either side, patrols from Trumba to Ain al-Hawr
+  corridor build --road data/m4.geojson --places data/places.geojson \\
+      --from Trumba --to \"Ain al-Hawr\" --width 6km --start 2020-03-15T09:00:00+03:00 --out out/
+
+  # The first 20 km of a road, 2 km north and 500 m south
+  corridor build --road road.geojson --from km:0 --to km:20 --north 2km --south 500m --out zones/";
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    corridor: CorridorArgs,
+    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson, patrol.gpx,
+    /// map.html and corridor.kml into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Largest error of the boundary.
+    #[arg(long, value_name = "DISTANCE", default_value = "0.5m", value_parser = parse_distance_m)]
+    tolerance: f64,
+    /// Distance between kilometre posts of the patrol.
+    #[arg(long, value_name = "DISTANCE", default_value = "5km", value_parser = parse_distance_m)]
+    checkpoint_every: f64,
+    /// Patrol start, RFC 3339 with offset (2020-03-15T09:00:00+03:00) [default: now, UTC].
+    #[arg(long, value_name = "TIME")]
+    start: Option<String>,
+    /// Average patrol speed (40km/h, 40).
+    #[arg(long, value_name = "SPEED", default_value = "40km/h", value_parser = parse_speed_kmh)]
+    speed: f64,
+    /// Also write the GeoJSON layers in this projected CRS (an AUTHORITY:CODE such as
+    /// EPSG:32637) into DIR/<authority>_<code>/, with the legacy `crs` member QGIS and GDAL read.
+    /// Needs the `proj` feature.
+    #[arg(long, value_name = "CRS", hide = !cfg!(feature = "proj"))]
+    output_crs: Option<String>,
+    #[command(flatten)]
+    timings: TimingsArgs,
+}
+
+pub fn run(args: BuildArgs) -> anyhow::Result<()> {
+    let mut clock = args.timings.start();
+    let road_args = &args.corridor.road;
+    let crs = crs::open("--crs", road_args.crs.as_deref())?;
+    let output_crs = crs::open("--output-crs", args.output_crs.as_deref())?;
+    let output_crs_dir = match &output_crs {
+        Some(crs) => Some(crs::dir_name(crs).map_err(|e| usage(format!("--output-crs: {e}")))?),
+        None => None,
+    };
+    let s = read_section(road_args, crs.as_ref())?;
+    let options = args
+        .corridor
+        .options(&s.section)?
+        .tolerance_m(args.tolerance)
+        .map_err(|e| usage(e.to_string()))?;
+    clock.lap("read");
+
+    // A corridor that would hold a pole cannot be drawn as lon/lat polygons: one clear error.
+    let corridor = clock
+        .part("corridor", || Corridor::try_build(&s.section, &options))
+        .with_context(|| format!("{}", road_args.road.display()))?;
+    let patrol = plan_patrol(&s, &args)?;
+    let gates = control_lines::patrol_gates(&corridor, &patrol)
+        .with_context(|| format!("{}: gates", road_args.road.display()))?;
+    let name = format!(
+        "corridor {} – {} ({})",
+        s.from.name,
+        s.to.name,
+        file_stem(&road_args.road)
+    );
+    let legs = std::slice::from_ref(&patrol);
+    let places_layer = match &road_args.places {
+        Some(path) => export::layer_from_geojson_str(&read_geojson_text(path, crs.as_ref())?)
+            .with_context(|| format!("{}", path.display()))?,
+        None => geojson::FeatureCollection::default(),
+    };
+    // Made before the directory, so that a patrol it cannot describe leaves nothing behind.
+    let layers = export::LayerSet::new(&name, &corridor, &gates, legs)
+        .context("patrol.gpx")?
+        .places(places_layer);
+    // The layers again in --output-crs, into a subdirectory named after it (epsg_32637/).
+    let mut projected = Vec::new();
+    if let (Some(crs), Some(dir)) = (&output_crs, &output_crs_dir) {
+        for (layer, features) in layers.geojson_layers() {
+            let name = format!("{}.geojson", layer.file_stem());
+            let layer = crs::geojson_from_wgs84(crs, features).map_err(|e| {
+                let definition = args.output_crs.as_deref().unwrap_or_default();
+                anyhow!("--output-crs {definition}: {name}: {e}")
+            })?;
+            projected.push((args.out.join(dir).join(name), layer));
+        }
+    }
+    clock.lap("build");
+
+    let mut dirs = vec![args.out.clone()];
+    dirs.extend(output_crs_dir.iter().map(|d| args.out.join(d)));
+    for dir in &dirs {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+    }
+    // Every output goes into a temporary file beside its place, straight from the layers (no
+    // copy of a file in memory); only once all are written are they renamed into place, so a
+    // failure leaves neither a partial file nor new files beside older ones.
+    let mut files = export::FileSet::new();
+    layers.stage(&mut files, &args.out, "", "corridor")?;
+    for (file, layer) in &projected {
+        files.stage(file, |w| export::geojson_to_writer(w, layer))?;
+    }
+    let written = files.commit()?;
+    clock.lap("write");
+
+    clock.report();
+    print_summary(&s, &corridor, &patrol, &written)?;
+    Ok(())
+}
+
+/// The patrol from the start of the section to its end. Ends given as positions or chainages
+/// become places of their own, on the road, so that the patrol names them as the user did.
+fn plan_patrol(s: &Section, args: &BuildArgs) -> anyhow::Result<Patrol> {
+    let start = match &args.start {
+        Some(text) => PatrolOptions::from_rfc3339(text).map_err(|e| usage(e.to_string()))?,
+        None => {
+            // chrono is built without its clock feature; the system clock gives the same.
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            let now = chrono::DateTime::from_timestamp(secs, 0)
+                .ok_or_else(|| anyhow!("the system clock is out of range"))?;
+            PatrolOptions::new(now.fixed_offset())
+        }
+    };
+    let options = start
+        .speed_kmh(args.speed)
+        .map_err(|e| usage(e.to_string()))?
+        .checkpoint_every_km(args.checkpoint_every / 1_000.0)
+        .map_err(|e| usage(e.to_string()))?;
+    let mut all: Vec<Place> = s.places.iter().cloned().collect();
+    for end in [&s.from, &s.to] {
+        if s.places.get(&end.name).is_err() {
+            all.push(Place::new(&end.name, s.road.point_at(end.chainage_m)?));
+        }
+    }
+    let places = Places::new(all);
+    let road_args = &args.corridor.road;
+    let places_file = road_args.places.as_deref().unwrap_or(&road_args.road);
+    Patrol::plan(&s.road, &places, &s.from.name, &s.to.name, &options)
+        .with_context(|| format!("{}: patrol", places_file.display()))
+}
+
+fn print_summary(
+    s: &Section,
+    corridor: &Corridor,
+    patrol: &Patrol,
+    written: &[PathBuf],
+) -> anyhow::Result<()> {
+    let names = corridor.names();
+    let options = corridor.options();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "section   {} – {}: {:.2} km (road km {:.2} to {:.2})",
+        s.from.name,
+        s.to.name,
+        corridor.length_m() / 1_000.0,
+        s.from.chainage_m / 1_000.0,
+        s.to.chainage_m / 1_000.0
+    )?;
+    writeln!(
+        out,
+        "corridor  {:.2} km², {} caps, tolerance {} m",
+        corridor.area_km2(),
+        options.cap,
+        options.tolerance_m
+    )?;
+    // North before south, left before right, whichever way the section runs.
+    let mut sides = [Side::Left, Side::Right];
+    sides.sort_by_key(|side| names.name(*side) != "north" && names.name(*side) != "left");
+    for side in sides {
+        writeln!(
+            out,
+            "  {:<6}  {:.2} km² ({} m wide)",
+            names.name(side),
+            corridor.half_area_km2(side),
+            trim_number(options.width_m(side), 3)
+        )?;
+    }
+    writeln!(
+        out,
+        "patrol    {} → {}: {:.2} km, {} checkpoints, {} to {}",
+        patrol.from(),
+        patrol.to(),
+        patrol.length_m() / 1_000.0,
+        patrol.checkpoints().len(),
+        patrol.start().to_rfc3339(),
+        patrol.end().to_rfc3339()
+    )?;
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    writeln!(out, "wrote     {}", files.join(", "))?;
+    out.flush()?;
+    Ok(())
+}

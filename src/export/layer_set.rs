@@ -1,0 +1,314 @@
+//! Every output of a corridor as one set of files: the GeoJSON layers with their QGIS styles,
+//! the QGIS project, the GPX, the map page and the KML. The one place that knows the file list,
+//! so that the example and the command line write the same files.
+
+use std::path::Path;
+
+use geojson::FeatureCollection;
+
+use super::qgs::{ProjectLayer, qgis_project};
+use super::qml::{QgisLayer, layer_qml};
+use super::{
+    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, WriteError, checkpoints_geojson,
+    control_lines_geojson, geojson_to_writer, map_html, map_kml, patrol_gpx, patrol_routes_geojson,
+    zones_geojson,
+};
+use crate::Corridor;
+use crate::control_lines::Gate;
+use crate::patrol::Patrol;
+
+/// The layers of one corridor and its patrol, made once and written as a set (see
+/// [`LayerSet::stage`] for the files).
+///
+/// # Examples
+/// ```
+/// use corridor::{Corridor, CorridorOptions, Road};
+/// use corridor::export::{FileSet, LayerSet};
+/// use geo::line_string;
+///
+/// // Near Saraqib: longitude, latitude.
+/// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+/// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+/// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap()
+///     .credit("Road: drawn by hand, public domain");
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let mut files = FileSet::new();
+/// layers.stage(&mut files, dir.path(), "t_", "t").unwrap();
+/// let written = files.commit().unwrap();
+/// let names: Vec<_> = written.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect();
+/// assert!(names.contains(&"t_zones.geojson") && names.contains(&"t_zones.qml"));
+/// assert!(names.contains(&"t_checkpoints.geojson") && names.contains(&"t.qgs"));
+/// assert!(!names.contains(&"t_places.geojson")); // no places given
+/// ```
+#[derive(Debug, Clone)]
+pub struct LayerSet {
+    title: String,
+    zones: FeatureCollection,
+    control_lines: FeatureCollection,
+    patrol_routes: FeatureCollection,
+    checkpoints: FeatureCollection,
+    places: FeatureCollection,
+    gpx: String,
+    credits: Vec<String>,
+    /// Layers only for the map page and the KML, drawn under (`true`) or over the others.
+    map_only: Vec<(String, FeatureCollection, bool)>,
+}
+
+impl LayerSet {
+    /// The layers of a corridor (named `title`), its gates and the legs of its patrol (none, one,
+    /// or a patrol and its return).
+    ///
+    /// # Errors
+    /// [`GpxError::Patrol`] when the patrol's schedule cannot be written as GPX (it leaves the
+    /// calendar); nothing is written then.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Corridor, CorridorOptions, Road};
+    /// use corridor::export::{LayerSet, QgisLayer};
+    /// use geo::line_string;
+    ///
+    /// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
+    /// assert_eq!(layers.layer(QgisLayer::Zones).features.len(), 3);
+    /// ```
+    pub fn new(
+        title: &str,
+        corridor: &Corridor,
+        gates: &[Gate],
+        legs: &[Patrol],
+    ) -> Result<LayerSet, GpxError> {
+        Ok(LayerSet {
+            title: title.to_string(),
+            zones: zones_geojson(corridor, title),
+            control_lines: control_lines_geojson(corridor, gates),
+            patrol_routes: patrol_routes_geojson(legs),
+            checkpoints: checkpoints_geojson(legs),
+            places: FeatureCollection::default(),
+            gpx: patrol_gpx(legs)?,
+            credits: Vec::new(),
+            map_only: Vec::new(),
+        })
+    }
+
+    /// Adds named places (`kind` = `place` Points with a `name`), shown and labelled on the map
+    /// page, in the KML and in the QGIS project, and written as their own layer.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use corridor::export::{LayerSet, QgisLayer};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let places = corridor::export::layer_from_geojson_str(
+    ///     r#"{"type": "Feature", "properties": {"kind": "place", "name": "Saraqib"},
+    ///         "geometry": {"type": "Point", "coordinates": [36.806, 35.864]}}"#).unwrap();
+    /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap().places(places);
+    /// assert_eq!(layers.layer(QgisLayer::Places).features.len(), 1);
+    /// ```
+    pub fn places(mut self, places: FeatureCollection) -> LayerSet {
+        self.places = places;
+        self
+    }
+
+    /// Adds a layer of context (administrative lines, classified villages) to the map page and
+    /// the KML only, under the corridor's layers (`under`) or over them.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let lines = geojson::FeatureCollection::default();
+    /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap()
+    ///     .map_layer("Governorate lines", lines, true);
+    /// assert_eq!(layers.map_layers().layers()[0].0, "Governorate lines");
+    /// ```
+    pub fn map_layer(
+        mut self,
+        title: impl Into<String>,
+        features: FeatureCollection,
+        under: bool,
+    ) -> LayerSet {
+        self.map_only.push((title.into(), features, under));
+        self
+    }
+
+    /// Credits a source of the data and its licence (`"Places: GeoNames, CC BY 4.0"`): shown on
+    /// the map page, in the KML's description and in the QGIS project's metadata.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap()
+    ///     .credit("Places: GeoNames, CC BY 4.0");
+    /// assert_eq!(layers.credits(), ["Places: GeoNames, CC BY 4.0"]);
+    /// ```
+    pub fn credit(mut self, text: impl Into<String>) -> LayerSet {
+        self.credits.push(text.into());
+        self
+    }
+
+    /// The credits, in the order given.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap();
+    /// assert!(layers.credits().is_empty());
+    /// ```
+    pub fn credits(&self) -> &[String] {
+        &self.credits
+    }
+
+    /// One layer's features.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use corridor::export::{LayerSet, QgisLayer};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
+    /// assert!(layers.layer(QgisLayer::Checkpoints).features.is_empty()); // no patrol
+    /// ```
+    pub fn layer(&self, layer: QgisLayer) -> &FeatureCollection {
+        match layer {
+            QgisLayer::Zones => &self.zones,
+            QgisLayer::ControlLines => &self.control_lines,
+            QgisLayer::PatrolRoutes => &self.patrol_routes,
+            QgisLayer::Checkpoints => &self.checkpoints,
+            QgisLayer::Places => &self.places,
+        }
+    }
+
+    /// The layers written as GeoJSON, bottom first: zones, control lines, patrol routes,
+    /// checkpoints, and the places when there are any.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use corridor::export::{LayerSet, QgisLayer};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
+    /// let stems: Vec<_> = layers.geojson_layers().map(|(l, _)| l.file_stem()).collect();
+    /// assert_eq!(stems, ["zones", "control_lines", "patrol", "checkpoints"]);
+    /// ```
+    pub fn geojson_layers(&self) -> impl Iterator<Item = (QgisLayer, &FeatureCollection)> {
+        QgisLayer::ALL
+            .into_iter()
+            .filter(|l| *l != QgisLayer::Places || !self.places.features.is_empty())
+            .map(|l| (l, self.layer(l)))
+    }
+
+    /// The layers for the map page, the picture and the KML, named by [`QgisLayer::title`],
+    /// with the credits.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = corridor::export::LayerSet::new("test", &corridor, &[], &[]).unwrap();
+    /// let map = layers.map_layers();
+    /// assert_eq!(map.layers()[3].0, "Checkpoints");
+    /// ```
+    pub fn map_layers(&self) -> MapLayers<'_> {
+        let mut map = MapLayers::new(&self.title);
+        for (title, features, _) in self.map_only.iter().filter(|l| l.2) {
+            map = map.layer(title, features);
+        }
+        for (layer, features) in self.geojson_layers() {
+            map = map.layer(layer.title(), features);
+        }
+        for (title, features, _) in self.map_only.iter().filter(|l| !l.2) {
+            map = map.layer(title, features);
+        }
+        for credit in &self.credits {
+            map = map.credit(credit);
+        }
+        map
+    }
+
+    /// Stages every output into `files`, in `dir`, each name after `prefix` (`"m4_"`, or `""`):
+    /// `zones.geojson`, `control_lines.geojson`, `patrol.geojson` (the routes),
+    /// `checkpoints.geojson` and, with places, `places.geojson`, each with its QGIS style
+    /// (`zones.qml`, …); `patrol.gpx`; `map.html`; and `{project}.kml` and `{project}.qgs`
+    /// (the QGIS project with every layer). Nothing is in place before
+    /// [`FileSet::commit`]. The set is used up: its GPX text is freed once staged, before the
+    /// map page is made.
+    ///
+    /// # Errors
+    /// [`WriteError`] naming the file that could not be staged.
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Corridor, CorridorOptions, Road};
+    /// # use corridor::export::{FileSet, LayerSet};
+    /// # use geo::line_string;
+    /// # let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// # let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = LayerSet::new("test", &corridor, &[], &[]).unwrap();
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut files = FileSet::new();
+    /// layers.stage(&mut files, dir.path(), "", "corridor").unwrap();
+    /// assert_eq!(files.commit().unwrap().len(), 13);
+    /// assert!(dir.path().join("corridor.qgs").exists());
+    /// ```
+    pub fn stage(
+        mut self,
+        files: &mut FileSet,
+        dir: &Path,
+        prefix: &str,
+        project: &str,
+    ) -> Result<(), WriteError> {
+        // The GPX text goes once staged, before the map page is made: a million-vertex route's
+        // is about 200 MB.
+        let gpx = std::mem::take(&mut self.gpx);
+        let file = |stem: &str, ext: &str| format!("{prefix}{stem}.{ext}");
+        let mut project_layers = Vec::new();
+        for (layer, features) in self.geojson_layers() {
+            let geojson = file(layer.file_stem(), "geojson");
+            files.stage(&dir.join(&geojson), |w| geojson_to_writer(w, features))?;
+            files.stage(&dir.join(file(layer.file_stem(), "qml")), |w| {
+                w.write_all(layer_qml(layer).as_bytes())
+            })?;
+            project_layers.push(ProjectLayer {
+                layer,
+                file: geojson,
+                features,
+            });
+        }
+        files.stage(&dir.join(file("patrol", "gpx")), |w| {
+            w.write_all(gpx.as_bytes())
+        })?;
+        drop(gpx);
+        let map = self.map_layers();
+        files.stage(&dir.join(file("map", "html")), |w| {
+            w.write_all(map_html(&map).as_bytes())
+        })?;
+        files.stage(&dir.join(format!("{project}.kml")), |w| {
+            w.write_all(map_kml(&map).as_bytes())
+        })?;
+        files.stage(&dir.join(KML_ICON_FILE), |w| w.write_all(KML_ICON_PNG))?;
+        let credits: Vec<&str> = self.credits.iter().map(String::as_str).collect();
+        files.stage(&dir.join(format!("{project}.qgs")), |w| {
+            w.write_all(qgis_project(&self.title, &project_layers, &credits).as_bytes())
+        })?;
+        Ok(())
+    }
+}

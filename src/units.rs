@@ -1,0 +1,208 @@
+//! Quantities as people write them: `6km`, `500m`, `40km/h`, and numbers printed without
+//! trailing zeros.
+//!
+//! The command line reads its distances and speeds here, and so will agreement files: one
+//! parser, so that `10km` means the same wherever it is written.
+//!
+//! ```
+//! use corridor::units::{parse_distance_m, parse_speed_kmh, trim_number};
+//!
+//! assert_eq!(parse_distance_m("6km"), Ok(6_000.0));
+//! assert_eq!(parse_speed_kmh("40km/h"), Ok(40.0));
+//! assert_eq!(trim_number(2.50, 3), "2.5");
+//! ```
+
+/// What can be wrong with a written quantity. Each message quotes the text as given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    /// A distance with a unit other than `m` or `km`.
+    #[error("unknown unit `{unit}` (use m or km, as in 6km or 6000m)")]
+    UnknownDistanceUnit {
+        /// The unit as written, lower-cased.
+        unit: String,
+    },
+    /// No number where a distance was expected.
+    #[error("`{text}` is not a distance (as in 6km, 6000m or 6000)")]
+    NotADistance {
+        /// The text as given.
+        text: String,
+    },
+    /// A distance of 0, below 0, or not finite.
+    #[error("`{text}`: a distance must be more than 0")]
+    DistanceNotPositive {
+        /// The text as given.
+        text: String,
+    },
+    /// No number (or an unknown unit) where a speed was expected.
+    #[error("`{text}` is not a speed (as in 40km/h or 40)")]
+    NotASpeed {
+        /// The text as given.
+        text: String,
+    },
+    /// A speed of 0, below 0, or not finite.
+    #[error("`{text}`: a speed must be more than 0")]
+    SpeedNotPositive {
+        /// The text as given.
+        text: String,
+    },
+}
+
+/// Parses a distance, `6km`, `6000m` or `6000` (metres), into metres; it must be more than 0.
+///
+/// Units are `m` and `km` in any case, with or without a space before them; a bare number is
+/// metres.
+///
+/// # Units
+/// Returns metres.
+///
+/// # Errors
+/// [`UnitError::UnknownDistanceUnit`], [`UnitError::NotADistance`], or
+/// [`UnitError::DistanceNotPositive`] for 0, a negative, NaN or an infinite distance.
+///
+/// # Examples
+/// ```
+/// use corridor::units::{UnitError, parse_distance_m};
+///
+/// assert_eq!(parse_distance_m("1.5 KM"), Ok(1_500.0));
+/// assert_eq!(parse_distance_m("500"), Ok(500.0));
+/// assert_eq!(
+///     parse_distance_m("6mi").unwrap_err().to_string(),
+///     "unknown unit `mi` (use m or km, as in 6km or 6000m)"
+/// );
+/// assert!(matches!(parse_distance_m("0km"), Err(UnitError::DistanceNotPositive { .. })));
+/// ```
+pub fn parse_distance_m(s: &str) -> Result<f64, UnitError> {
+    let text = s.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "m" => 1.0,
+        "km" => 1_000.0,
+        other => {
+            return Err(UnitError::UnknownDistanceUnit { unit: other.into() });
+        }
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| UnitError::NotADistance { text: s.into() })?;
+    let metres = value * scale;
+    if !metres.is_finite() || metres <= 0.0 {
+        return Err(UnitError::DistanceNotPositive { text: s.into() });
+    }
+    Ok(metres)
+}
+
+/// Parses a speed, `40km/h` (also `kmh`, `kph`) or `40`, into km/h; it must be more than 0.
+///
+/// # Units
+/// Returns kilometres per hour.
+///
+/// # Errors
+/// [`UnitError::NotASpeed`] (no number, or another unit), [`UnitError::SpeedNotPositive`].
+///
+/// # Examples
+/// ```
+/// use corridor::units::parse_speed_kmh;
+///
+/// assert_eq!(parse_speed_kmh("30 km/h"), Ok(30.0));
+/// assert!(parse_speed_kmh("40mph").is_err());
+/// ```
+pub fn parse_speed_kmh(s: &str) -> Result<f64, UnitError> {
+    let text = s.trim();
+    let number = ["km/h", "kmh", "kph"]
+        .iter()
+        .find_map(|u| text.strip_suffix(u))
+        .unwrap_or(text);
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| UnitError::NotASpeed { text: s.into() })?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(UnitError::SpeedNotPositive { text: s.into() });
+    }
+    Ok(value)
+}
+
+/// A number with at most `decimals` decimals and no trailing zeros: `15`, `2.5`, `0.25`.
+///
+/// For labels and summaries (a kilometre post `KP 2.5`), where `2.500` would read as more
+/// precise than it is.
+///
+/// # Examples
+/// ```
+/// use corridor::units::trim_number;
+///
+/// assert_eq!(trim_number(15.0, 3), "15");
+/// assert_eq!(trim_number(9.99349, 3), "9.993");
+/// assert_eq!(trim_number(150.0, 0), "150");
+/// ```
+pub fn trim_number(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_take_units() {
+        assert_eq!(parse_distance_m("6km"), Ok(6_000.0));
+        assert_eq!(parse_distance_m("6000m"), Ok(6_000.0));
+        assert_eq!(parse_distance_m("6000"), Ok(6_000.0));
+        assert_eq!(parse_distance_m(" 0.5 m "), Ok(0.5));
+        assert_eq!(parse_distance_m("1.5KM"), Ok(1_500.0));
+        assert!(
+            parse_distance_m("6mi")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown unit `mi`")
+        );
+        assert!(parse_distance_m("-6km").is_err());
+        assert!(parse_distance_m("0").is_err());
+        assert!(parse_distance_m("km").is_err());
+        assert!(parse_distance_m("NaN").is_err());
+    }
+
+    #[test]
+    fn distance_messages_quote_the_text() {
+        let message = |s: &str| parse_distance_m(s).unwrap_err().to_string();
+        assert_eq!(message("-6km"), "`-6km`: a distance must be more than 0");
+        assert_eq!(message("0m"), "`0m`: a distance must be more than 0");
+        // The first letter starts the unit, so an exponent reads as one.
+        assert!(message("1e400").starts_with("unknown unit `e400`"));
+        assert_eq!(
+            message("km"),
+            "`km` is not a distance (as in 6km, 6000m or 6000)"
+        );
+    }
+
+    #[test]
+    fn speeds_take_units() {
+        assert_eq!(parse_speed_kmh("40km/h"), Ok(40.0));
+        assert_eq!(parse_speed_kmh("40"), Ok(40.0));
+        assert_eq!(parse_speed_kmh("12.5 kph"), Ok(12.5));
+        assert!(parse_speed_kmh("40mph").is_err());
+        assert_eq!(
+            parse_speed_kmh("0").unwrap_err().to_string(),
+            "`0`: a speed must be more than 0"
+        );
+    }
+
+    #[test]
+    fn numbers_drop_trailing_zeros() {
+        assert_eq!(trim_number(15.0, 3), "15");
+        assert_eq!(trim_number(2.5, 3), "2.5");
+        assert_eq!(trim_number(0.25, 3), "0.25");
+        assert_eq!(trim_number(0.0004, 3), "0");
+        // Without decimals nothing is trimmed: 150 stays 150.
+        assert_eq!(trim_number(150.0, 0), "150");
+    }
+}

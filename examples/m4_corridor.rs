@@ -129,6 +129,12 @@ fn run() -> Result<(), String> {
             export::geojson_to_writer(w, &villages_layer)
         })
         .map_err(failed)?;
+    // Styled in QGIS as places are (the villages' own rule).
+    files
+        .stage(&out.join("m4_places.qml"), |w| {
+            w.write_all(export::layer_qml(export::QgisLayer::Places).as_bytes())
+        })
+        .map_err(failed)?;
     files
         .stage(&out.join("m4_places.csv"), |w| {
             write_villages_csv(w, &villages)

@@ -6,9 +6,9 @@
 
 mod common;
 
-use common::{Nearest, Oracle, Rng, walk, wiggly};
+use common::{Nearest, Oracle, Rng, mid, nearest_all, rings, walk, wiggly};
 use corridor::{Cap, Corridor, CorridorOptions, Road, Side};
-use geo::{Area, BooleanOps, Coord, GeodesicArea, LineString, MultiPolygon, Validation, Winding};
+use geo::{Area, BooleanOps, Coord, GeodesicArea, MultiPolygon, Validation, Winding};
 
 /// What the oracle measured on one corridor.
 #[derive(Debug, Default)]
@@ -18,37 +18,6 @@ struct Measured {
     /// Largest (width − distance) over boundary edge midpoints, metres (the sag).
     worst_sag_m: f64,
     vertices: usize,
-}
-
-fn rings(mp: &MultiPolygon) -> Vec<&LineString> {
-    mp.0.iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .collect()
-}
-
-fn mid(a: Coord, b: Coord) -> Coord {
-    Coord {
-        x: 0.5 * (a.x + b.x),
-        y: 0.5 * (a.y + b.y),
-    }
-}
-
-/// The oracle's answer for many points, on all cores.
-fn nearest_all(oracle: &Oracle, points: &[Coord]) -> Vec<Nearest> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = points.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = points
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|p| oracle.nearest(*p)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
 }
 
 /// Checks one corridor; `road_edge` tells whether vertices on the road itself are allowed (the

@@ -14,26 +14,14 @@ use std::path::Path;
 
 use corridor::crs::Crs;
 use geo::{GeodesicArea, Geometry};
-use geojson::{FeatureCollection, GeoJson};
+use geojson::GeoJson;
 use run::{M4_SECTION, ROAD_GEOMETRY, assert_ok, build, data_arg, feature_count, ogrinfo, run_in};
 use serde_json::Value;
 
 /// Writes a WGS84 GeoJSON file projected to `crs`, as a user's GIS would hand it over.
 fn project_file(crs: &Crs, from: &Path, to: &Path) {
-    let geojson: GeoJson = std::fs::read_to_string(from).unwrap().parse().unwrap();
-    let fc = match geojson {
-        GeoJson::FeatureCollection(fc) => fc,
-        GeoJson::Feature(f) => FeatureCollection {
-            bbox: None,
-            features: vec![f],
-            foreign_members: None,
-        },
-        GeoJson::Geometry(g) => FeatureCollection {
-            bbox: None,
-            features: vec![g.into()],
-            foreign_members: None,
-        },
-    };
+    let fc = corridor::geojson_input::feature_collection(&std::fs::read_to_string(from).unwrap())
+        .unwrap();
     let projected = crs.geojson_from_wgs84(&fc).unwrap();
     std::fs::write(to, serde_json::to_string(&projected).unwrap()).unwrap();
 }

@@ -261,14 +261,21 @@ fn assert_opens_styled(
 
     // Every layer: valid, one geometry type, styled with a rule for each of its features.
     let layers = report["layers"].as_object().unwrap();
-    let expected = [
+    let mut expected = vec![
         ("checkpoints", "Point"),
         ("control_lines", "Line"),
         ("named_places", "Point"),
         ("patrol", "Line"),
         ("zones", "Polygon"),
-    ]
-    .map(|(stem, geometry)| (format!("{prefix}{stem}.geojson"), geometry));
+    ];
+    if credited {
+        // The example also writes the villages in the corridor, styled as places.
+        expected.insert(4, ("places", "Point"));
+    }
+    let expected: Vec<(String, &str)> = expected
+        .into_iter()
+        .map(|(stem, geometry)| (format!("{prefix}{stem}.geojson"), geometry))
+        .collect();
     assert_eq!(
         layers.keys().collect::<Vec<_>>(),
         expected.iter().map(|(n, _)| n).collect::<Vec<_>>()

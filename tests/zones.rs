@@ -11,44 +11,13 @@
 
 mod common;
 
-use common::{Nearest, Oracle, Rng, walk, wiggly};
+use common::{Nearest, Oracle, Rng, mid, nearest_all, rings, walk, wiggly};
 use corridor::{Cap, Extent, Road, Side, Zone, ZoneOptions};
-use geo::{Area, BooleanOps, Coord, GeodesicArea, LineString, MultiPolygon, Validation, Winding};
+use geo::{Area, BooleanOps, Coord, GeodesicArea, MultiPolygon, Validation, Winding};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use proptest::prelude::*;
 
 const IDLIB: Coord = Coord { x: 36.3, y: 35.8 };
-
-fn rings(mp: &MultiPolygon) -> Vec<&LineString> {
-    mp.0.iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .collect()
-}
-
-fn mid(a: Coord, b: Coord) -> Coord {
-    Coord {
-        x: 0.5 * (a.x + b.x),
-        y: 0.5 * (a.y + b.y),
-    }
-}
-
-/// The oracle's answer for many points, on all cores.
-fn nearest_all(oracle: &Oracle, points: &[Coord]) -> Vec<Nearest> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = points.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = points
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|p| oracle.nearest(*p)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
 
 /// The test's own reading of the options: the extent at a chainage on a side.
 fn extent_at(options: &ZoneOptions, chainage_m: f64, side: Side) -> Option<Extent> {

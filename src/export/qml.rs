@@ -300,6 +300,15 @@ fn rules(layer: QgisLayer) -> Vec<Rule> {
                     size_mm: 2.4,
                 },
             ),
+            // Places classified against a corridor (the M4 example's villages).
+            rule(
+                r#""kind" = 'populated_place'"#,
+                "Populated place",
+                Symbol::Marker {
+                    colour: "#6a3d9a",
+                    size_mm: 1.8,
+                },
+            ),
             else_rule(
                 "Other point",
                 Symbol::Marker {

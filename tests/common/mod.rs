@@ -6,7 +6,7 @@
 
 #![allow(dead_code)]
 
-use geo::Coord;
+use geo::{Coord, LineString, MultiPolygon};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rstar::{RTree, primitives::GeomWithData};
 
@@ -239,5 +239,38 @@ pub fn wiggly(start: Coord, step_m: f64, n: usize, max_turn_deg: f64, seed: u64)
         // Pull gently back towards east so the road goes somewhere.
         heading += turn + 0.02 * (90.0 - heading);
         heading
+    })
+}
+
+/// Every ring of a multipolygon, exteriors and holes.
+pub fn rings(mp: &MultiPolygon) -> Vec<&LineString> {
+    mp.0.iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .collect()
+}
+
+/// The middle of an edge in longitude/latitude, where it is drawn.
+pub fn mid(a: Coord, b: Coord) -> Coord {
+    Coord {
+        x: 0.5 * (a.x + b.x),
+        y: 0.5 * (a.y + b.y),
+    }
+}
+
+/// The oracle's answer for many points, on all cores.
+pub fn nearest_all(oracle: &Oracle, points: &[Coord]) -> Vec<Nearest> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = points.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = points
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|p| oracle.nearest(*p)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }

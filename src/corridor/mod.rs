@@ -279,15 +279,8 @@ impl Corridor {
     /// assert!(corridor.area_km2() > 12.0 * road.length_m() / 1_000.0);
     /// ```
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
-        let kept = simplify::keep(road.coords(), SIMPLIFY_SHARE * options.tolerance_m);
-        let simplified;
-        let basis = if kept.len() == road.coords().len() {
-            road
-        } else {
-            let coords = kept.iter().map(|&k| road.coords()[k]).collect();
-            simplified = Road::from_checked(coords).unwrap_or_else(|_| road.clone());
-            &simplified
-        };
+        let (_, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
+        let basis = basis.as_ref();
         let pieces = offset::pieces(basis, options);
         // A corridor is at least as thick as its narrower side, or as long as its road.
         let thinnest_m = basis

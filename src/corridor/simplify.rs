@@ -13,6 +13,7 @@
 
 use geo::Coord;
 
+use crate::Road;
 use crate::geodesic::{self, ecef_dot as dot, ecef_sub as sub};
 
 /// Longest chord a simplified segment may have, metres.
@@ -129,6 +130,18 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
         }
     }
     (0..n).filter(|&k| keep[k]).collect()
+}
+
+/// The road the pieces are built on: `road` simplified within `max_error_m` (the same road
+/// when nothing can go), with the indices of the vertices kept.
+pub(crate) fn basis(road: &Road, max_error_m: f64) -> (Vec<usize>, std::borrow::Cow<'_, Road>) {
+    let kept = keep(road.coords(), max_error_m);
+    if kept.len() == road.coords().len() {
+        return (kept, std::borrow::Cow::Borrowed(road));
+    }
+    let coords = kept.iter().map(|&k| road.coords()[k]).collect();
+    let simplified = Road::from_checked(coords).unwrap_or_else(|_| road.clone());
+    (kept, std::borrow::Cow::Owned(simplified))
 }
 
 #[cfg(test)]

@@ -441,15 +441,8 @@ impl Zone {
     /// assert!((sum - zone.area_km2()).abs() < 1e-6 * zone.area_km2());
     /// ```
     pub fn build(line: &Road, options: &ZoneOptions) -> Zone {
-        let kept = simplify::keep(line.coords(), SIMPLIFY_SHARE * options.tolerance_m);
-        let simplified;
-        let basis = if kept.len() == line.coords().len() {
-            line
-        } else {
-            let coords = kept.iter().map(|&k| line.coords()[k]).collect();
-            simplified = Road::from_checked(coords).unwrap_or_else(|_| line.clone());
-            &simplified
-        };
+        let (kept, basis) = simplify::basis(line, SIMPLIFY_SHARE * options.tolerance_m);
+        let basis = basis.as_ref();
         let sections = sections(line, basis, &kept, options);
         let (whole, sides, parts) = Builder::new(line, basis, options, &sections).build();
         Zone {

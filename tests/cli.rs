@@ -567,3 +567,18 @@ fn crs_flags_without_the_proj_feature_say_how_to_get_it() {
         "{help}"
     );
 }
+
+/// Regression: a corridor over the North Pole came out 15 % short with exit 0. It cannot be drawn
+/// as longitude/latitude polygons, so it is one clear error naming the pole, and nothing written.
+#[test]
+fn a_corridor_holding_a_pole_is_refused_naming_it() {
+    let road = r#"{"type": "LineString", "coordinates": [[0, 89.95], [180, 89.95]]}"#;
+    let w = Workdir::with(road, run::PLACES);
+    let o = w.run(&build(&["--width", "6km", "--cap", "round"]));
+    let err = assert_one_line_error(&o, 1);
+    assert!(
+        err.contains("road.geojson") && err.contains("North Pole"),
+        "{err}"
+    );
+    assert!(!w.path("out").join("zones.geojson").exists());
+}

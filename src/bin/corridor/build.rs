@@ -27,8 +27,9 @@ Examples:
 pub struct BuildArgs {
     #[command(flatten)]
     corridor: CorridorArgs,
-    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson, patrol.gpx,
-    /// map.html and corridor.kml into (created if missing).
+    /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson,
+    /// checkpoints.geojson (named_places.geojson with --places), a QGIS style beside each,
+    /// patrol.gpx, map.html, corridor.kml and corridor.qgs into (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Largest error of the boundary.

@@ -10,6 +10,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+mod common;
+
+use common::ecef;
 use corridor::{Cap, Corridor, CorridorOptions, Road, Side};
 use geo::{Area, Coord, Euclidean, Length, LineString, MultiPolygon};
 use geographiclib_rs::{DirectGeodesic, Geodesic};
@@ -285,18 +288,6 @@ struct Oracle {
     /// Samples every `step_m` or closer: segment, metres along it, Earth-centred position.
     samples: Vec<(usize, f64, [f64; 3])>,
     step_m: f64,
-}
-
-fn ecef(p: Coord) -> [f64; 3] {
-    let (a, f) = (6_378_137.0, 1.0 / 298.257_223_563);
-    let e2 = f * (2.0 - f);
-    let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
-    let n = a / (1.0 - e2 * lat.sin().powi(2)).sqrt();
-    [
-        n * lat.cos() * lon.cos(),
-        n * lat.cos() * lon.sin(),
-        n * (1.0 - e2) * lat.sin(),
-    ]
 }
 
 impl Oracle {

@@ -6,9 +6,9 @@
 
 mod common;
 
-use common::{Nearest, Oracle, Rng, mid, nearest_all, rings, walk, wiggly};
+use common::{Nearest, Oracle, Rng, assert_valid, mid, nearest_all, rings, walk, wiggly};
 use corridor::{Cap, Corridor, CorridorOptions, Road, Side};
-use geo::{Area, BooleanOps, Coord, GeodesicArea, MultiPolygon, Validation, Winding};
+use geo::{Area, BooleanOps, Coord, GeodesicArea, MultiPolygon};
 
 /// What the oracle measured on one corridor.
 #[derive(Debug, Default)]
@@ -177,17 +177,7 @@ fn check_with(name: &str, corridor: &Corridor, halves: bool) -> Measured {
     let whole = corridor.whole();
     let (left, right) = (corridor.half(Side::Left), corridor.half(Side::Right));
     for (what, mp) in [("whole", whole), ("left", left), ("right", right)] {
-        assert!(
-            mp.is_valid(),
-            "{name}: {what} is not valid: {:?}",
-            mp.validation_errors()
-        );
-        for p in &mp.0 {
-            assert!(p.exterior().is_ccw(), "{name}: {what} exterior not CCW");
-            for hole in p.interiors() {
-                assert!(hole.is_cw(), "{name}: {what} hole not CW");
-            }
-        }
+        assert_valid(name, what, mp);
     }
     let measured = check_boundary(corridor, &oracle, whole, false);
     if halves {

@@ -11,9 +11,9 @@
 
 mod common;
 
-use common::{Nearest, Oracle, Rng, mid, nearest_all, rings, walk, wiggly};
+use common::{Nearest, Oracle, Rng, assert_valid, mid, nearest_all, rings, walk, wiggly};
 use corridor::{Cap, Extent, Road, Side, Zone, ZoneOptions};
-use geo::{Area, BooleanOps, Coord, GeodesicArea, MultiPolygon, Validation, Winding};
+use geo::{Area, BooleanOps, Coord, GeodesicArea, MultiPolygon};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use proptest::prelude::*;
 
@@ -291,20 +291,6 @@ fn check_boundary(
         }
     }
     m
-}
-
-fn assert_valid(name: &str, what: &str, mp: &MultiPolygon) {
-    assert!(
-        mp.is_valid(),
-        "{name}: {what} is not valid: {:?}",
-        mp.validation_errors()
-    );
-    for p in &mp.0 {
-        assert!(p.exterior().is_ccw(), "{name}: {what} exterior not CCW");
-        for hole in p.interiors() {
-            assert!(hole.is_cw(), "{name}: {what} hole not CW");
-        }
-    }
 }
 
 /// `parts` tile `whole`: areas add up, and neither gap nor overlap (planar, in degrees², since

@@ -6,7 +6,7 @@
 
 #![allow(dead_code)]
 
-use geo::{Coord, LineString, MultiPolygon};
+use geo::{Coord, LineString, MultiPolygon, Validation, Winding};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rstar::{RTree, primitives::GeomWithData};
 
@@ -273,4 +273,19 @@ pub fn nearest_all(oracle: &Oracle, points: &[Coord]) -> Vec<Nearest> {
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     })
+}
+
+/// Valid by geo's OGC checks, exteriors counter-clockwise and holes clockwise.
+pub fn assert_valid(name: &str, what: &str, mp: &MultiPolygon) {
+    assert!(
+        mp.is_valid(),
+        "{name}: {what} is not valid: {:?}",
+        mp.validation_errors()
+    );
+    for p in &mp.0 {
+        assert!(p.exterior().is_ccw(), "{name}: {what} exterior not CCW");
+        for hole in p.interiors() {
+            assert!(hole.is_cw(), "{name}: {what} hole not CW");
+        }
+    }
 }

@@ -93,16 +93,7 @@ fn chromium_draws_every_layer_without_a_script_error() {
         body_attribute(&dom, "data-layers-drawn").as_deref(),
         Some("5")
     );
-    let features = [
-        "zones.geojson",
-        "control_lines.geojson",
-        "patrol.geojson",
-        "checkpoints.geojson",
-    ]
-    .iter()
-    .map(|f| feature_count(&out.join(f)))
-    .sum::<usize>()
-        + feature_count(&data("places.geojson"));
+    let features = features_written(&out);
     assert_eq!(
         body_attribute(&dom, "data-features-drawn"),
         Some(features.to_string())
@@ -171,16 +162,7 @@ fn render_draws_what_build_wrote() {
         assert!(text.contains(needle), "{needle} is missing");
     }
     // Every zone, line and point was drawn: a path or circle per feature at least.
-    let features = [
-        "zones.geojson",
-        "control_lines.geojson",
-        "patrol.geojson",
-        "checkpoints.geojson",
-    ]
-    .iter()
-    .map(|f| feature_count(&out.join(f)))
-    .sum::<usize>()
-        + feature_count(&data("places.geojson"));
+    let features = features_written(&out);
     let shapes = text.matches("<path d=\"M").count() + text.matches("<circle").count();
     // Legend symbols are <line>, <rect> or <circle>: at most one circle per entry more.
     assert!(
@@ -262,4 +244,18 @@ fn png_is_a_picture_of_the_svg_size() {
         u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]),
         800
     );
+}
+
+/// Features `corridor build` wrote into `out`, and the named places it was given.
+fn features_written(out: &Path) -> usize {
+    [
+        "zones.geojson",
+        "control_lines.geojson",
+        "patrol.geojson",
+        "checkpoints.geojson",
+    ]
+    .iter()
+    .map(|f| feature_count(&out.join(f)))
+    .sum::<usize>()
+        + feature_count(&data("places.geojson"))
 }

@@ -168,22 +168,11 @@ fn f64_of(v: &Value) -> Option<f64> {
 
 #[test]
 fn qgis_opens_the_example_layers_and_project_styled() {
-    if let Some(why) = pyqgis_missing() {
-        eprintln!(
-            "skipped: PyQGIS is missing (Debian: apt-get install python3-qgis qgis-providers): {why}"
-        );
+    if skip_without_pyqgis() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let run = Command::new(example_binary())
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run_ok(Command::new(example_binary()).current_dir(dir.path()));
     let out = dir.path().join("out");
     let project = out.join("m4.qgs");
     let project_text = std::fs::read_to_string(&project).unwrap();
@@ -198,29 +187,21 @@ fn qgis_opens_the_example_layers_and_project_styled() {
 
 #[test]
 fn qgis_opens_what_corridor_build_writes_styled() {
-    if let Some(why) = pyqgis_missing() {
-        eprintln!(
-            "skipped: PyQGIS is missing (Debian: apt-get install python3-qgis qgis-providers): {why}"
-        );
+    if skip_without_pyqgis() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let run = Command::new(env!("CARGO_BIN_EXE_corridor"))
-        .arg("build")
-        .arg("--road")
-        .arg(data.join("m4.geojson"))
-        .arg("--places")
-        .arg(data.join("places.geojson"))
-        .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
-        .args(["--start", "2020-03-15T09:00:00+03:00", "--out", "out"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    run_ok(
+        Command::new(env!("CARGO_BIN_EXE_corridor"))
+            .arg("build")
+            .arg("--road")
+            .arg(data.join("m4.geojson"))
+            .arg("--places")
+            .arg(data.join("places.geojson"))
+            .args(["--from", "Trumba", "--to", "Ain al-Hawr", "--width", "6km"])
+            .args(["--start", "2020-03-15T09:00:00+03:00", "--out", "out"])
+            .current_dir(dir.path()),
     );
     let out = dir.path().join("out");
     let project = out.join("corridor.qgs");
@@ -231,6 +212,27 @@ fn qgis_opens_what_corridor_build_writes_styled() {
     );
     let picture = dir.path().join("corridor_qgis.png");
     assert_opens_styled(dir.path(), &out, &project, "", &picture, 1, false);
+}
+
+/// Says why the QGIS tests skip, where PyQGIS is missing.
+fn skip_without_pyqgis() -> bool {
+    let Some(why) = pyqgis_missing() else {
+        return false;
+    };
+    eprintln!(
+        "skipped: PyQGIS is missing (Debian: apt-get install python3-qgis qgis-providers): {why}"
+    );
+    true
+}
+
+/// Runs a command to success, or fails with what it printed on stderr.
+fn run_ok(command: &mut Command) {
+    let run = command.output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
 
 /// Opens the layers in `out` and the project in QGIS, and checks what the module doc says.

@@ -275,12 +275,7 @@ fn long_segments_stay_within_tolerance_between_vertices() {
 fn hairpin_whose_legs_come_within_two_widths() {
     // East 30 km, a tight U-turn, back west 8 km north of the first leg: the legs are closer
     // than 2 × 6 km, so their strips overlap.
-    let mut coords = walk(IDLIB, 1_000.0, 30, |_| 90.0);
-    let last = *coords.last().unwrap();
-    let turn = walk(last, 1_000.0, 12, |k| 90.0 - 15.0 * (k as f64 + 0.5));
-    let top = *turn.last().unwrap();
-    coords.extend_from_slice(&turn[1..]);
-    coords.extend_from_slice(&walk(top, 1_000.0, 30, |_| 270.0)[1..]);
+    let coords = common::hairpin(IDLIB);
     for cap in [Cap::Flat, Cap::Round] {
         let corridor = Corridor::build(
             &road(coords.clone()),

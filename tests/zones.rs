@@ -494,15 +494,9 @@ fn bands_on_both_sides_with_a_step_into_a_band() {
     assert_eq!(zone.side(Side::Right).0.len(), 1);
 }
 
-/// East 30 km, a tight U-turn, back west 8 km north of the first leg.
+/// The hairpin of `common::hairpin`, from Idlib.
 fn hairpin() -> Road {
-    let mut coords = walk(IDLIB, 1_000.0, 30, |_| 90.0);
-    let last = *coords.last().unwrap();
-    let turn = walk(last, 1_000.0, 12, |k| 90.0 - 15.0 * (k as f64 + 0.5));
-    let top = *turn.last().unwrap();
-    coords.extend_from_slice(&turn[1..]);
-    coords.extend_from_slice(&walk(top, 1_000.0, 30, |_| 270.0)[1..]);
-    road(coords)
+    road(common::hairpin(IDLIB))
 }
 
 #[test]

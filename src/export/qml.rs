@@ -262,35 +262,33 @@ fn rules(layer: QgisLayer) -> Vec<Rule> {
                 },
             ),
         ],
-        QgisLayer::Checkpoints => vec![
-            rule(
-                r#""checkpoint" = 'kilometre'"#,
+        QgisLayer::Checkpoints => [
+            (
+                "kilometre",
                 "Kilometre post",
-                checkpoint(CheckpointKind::Kilometre, 2.0),
+                CheckpointKind::Kilometre,
+                2.0,
             ),
+            ("place", "Checkpoint at a place", CheckpointKind::Place, 3.2),
+            ("start", "Patrol start", CheckpointKind::Start, 3.6),
+            ("end", "Patrol end", CheckpointKind::End, 3.6),
+        ]
+        .into_iter()
+        .map(|(value, label, kind, size_mm)| {
             rule(
-                r#""checkpoint" = 'place'"#,
-                "Checkpoint at a place",
-                checkpoint(CheckpointKind::Place, 3.2),
-            ),
-            rule(
-                r#""checkpoint" = 'start'"#,
-                "Patrol start",
-                checkpoint(CheckpointKind::Start, 3.6),
-            ),
-            rule(
-                r#""checkpoint" = 'end'"#,
-                "Patrol end",
-                checkpoint(CheckpointKind::End, 3.6),
-            ),
-            else_rule(
-                "Checkpoint",
-                Symbol::Marker {
-                    colour: "#7e7e7e",
-                    size_mm: 3.0,
-                },
-            ),
-        ],
+                &format!(r#""checkpoint" = '{value}'"#),
+                label,
+                checkpoint(kind, size_mm),
+            )
+        })
+        .chain([else_rule(
+            "Checkpoint",
+            Symbol::Marker {
+                colour: "#7e7e7e",
+                size_mm: 3.0,
+            },
+        )])
+        .collect(),
         QgisLayer::Places => vec![
             rule(
                 r#""kind" = 'place'"#,

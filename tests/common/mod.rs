@@ -289,3 +289,15 @@ pub fn assert_valid(name: &str, what: &str, mp: &MultiPolygon) {
         }
     }
 }
+
+/// East 30 km from `start`, a tight U-turn, back west 8 km north of the first leg: closer than
+/// 2 × 6 km, so 6 km strips of the two legs overlap.
+pub fn hairpin(start: Coord) -> Vec<Coord> {
+    let mut coords = walk(start, 1_000.0, 30, |_| 90.0);
+    let last = *coords.last().unwrap();
+    let turn = walk(last, 1_000.0, 12, |k| 90.0 - 15.0 * (k as f64 + 0.5));
+    let top = *turn.last().unwrap();
+    coords.extend_from_slice(&turn[1..]);
+    coords.extend_from_slice(&walk(top, 1_000.0, 30, |_| 270.0)[1..]);
+    coords
+}

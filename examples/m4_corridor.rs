@@ -132,7 +132,7 @@ fn run() -> Result<(), String> {
     // Styled in QGIS as places are (the villages' own rule).
     files
         .stage(&out.join("m4_places.qml"), |w| {
-            w.write_all(export::layer_qml(export::QgisLayer::Places).as_bytes())
+            w.write_all(export::layer_qml(export::QgisLayer::Places, &villages_layer).as_bytes())
         })
         .map_err(failed)?;
     files

@@ -45,6 +45,14 @@ pub enum UnitError {
         /// The text as given.
         text: String,
     },
+    /// A band `A..B` whose ends are not `0 ≤ A < B` (or B is beyond the largest width).
+    #[error("`{text}`: a band A..B needs 0 ≤ A < B ≤ {max_km} km (as in 10km..30km)")]
+    BadBand {
+        /// The text as given.
+        text: String,
+        /// The largest outer distance, km.
+        max_km: f64,
+    },
 }
 
 /// Parses a distance, `6km`, `6000m` or `6000` (metres), into metres; it must be more than 0.
@@ -93,6 +101,58 @@ pub fn parse_distance_m(s: &str) -> Result<f64, UnitError> {
         return Err(UnitError::DistanceNotPositive { text: s.into() });
     }
     Ok(metres)
+}
+
+/// Parses how far one side of a zone reaches: `0` (nothing on that side), a width (`10km`: from
+/// the line out to 10 km) or a band (`10km..30km`: between 10 and 30 km from the line, the inner
+/// end may be `0`).
+///
+/// # Units
+/// Distances as [`parse_distance_m`] reads them; the [`Extent`] holds metres.
+///
+/// # Errors
+/// What [`parse_distance_m`] returns for either end, and [`UnitError::BadBand`] for a band whose
+/// ends are not `0 ≤ inner < outer ≤` [`MAX_WIDTH_M`](crate::MAX_WIDTH_M).
+///
+/// # Examples
+/// ```
+/// use corridor::units::parse_reach;
+///
+/// assert_eq!(parse_reach("0"), Ok(None));
+/// let band = parse_reach("10km..30km").unwrap().unwrap();
+/// assert_eq!((band.inner_m(), band.outer_m()), (10_000.0, 30_000.0));
+/// assert_eq!(parse_reach("6km").unwrap().unwrap().inner_m(), 0.0);
+/// assert!(parse_reach("30km..10km").is_err());
+/// ```
+pub fn parse_reach(s: &str) -> Result<Option<Extent>, UnitError> {
+    let text = s.trim();
+    if is_zero(text) {
+        return Ok(None);
+    }
+    let extent = match text.split_once("..") {
+        Some((inner, outer)) => {
+            let inner_m = if is_zero(inner.trim()) {
+                0.0
+            } else {
+                parse_distance_m(inner)?
+            };
+            Extent::band_m(inner_m, parse_distance_m(outer)?)
+        }
+        None => Extent::width_m(parse_distance_m(text)?),
+    };
+    extent.map(Some).map_err(|_| UnitError::BadBand {
+        text: s.into(),
+        max_km: crate::MAX_WIDTH_M / 1_000.0,
+    })
+}
+
+/// `0`, `0m`, `0 km`, `0.0`: a distance of nothing.
+fn is_zero(text: &str) -> bool {
+    let number = text
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .trim();
+    let unit = text[number.len()..].trim().to_ascii_lowercase();
+    matches!(unit.as_str(), "" | "m" | "km") && number.parse::<f64>() == Ok(0.0)
 }
 
 /// Parses a speed, `40km/h` (also `kmh`, `kph`) or `40`, into km/h; it must be more than 0.
@@ -148,9 +208,33 @@ pub fn trim_number(v: f64, decimals: usize) -> String {
     }
 }
 
+use crate::Extent;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reaches_are_none_widths_or_bands() {
+        assert_eq!(parse_reach("0km"), Ok(None));
+        assert_eq!(parse_reach(" 0 m"), Ok(None));
+        assert_eq!(parse_reach("10km"), Ok(Extent::width_m(10_000.0).ok()));
+        assert_eq!(parse_reach("0..5km"), Ok(Extent::width_m(5_000.0).ok()));
+        assert_eq!(
+            parse_reach("10km..30km"),
+            Ok(Extent::band_m(10_000.0, 30_000.0).ok())
+        );
+        assert_eq!(
+            parse_reach("500 m .. 2 km"),
+            Ok(Extent::band_m(500.0, 2_000.0).ok())
+        );
+        let message = |s: &str| parse_reach(s).unwrap_err().to_string();
+        assert!(message("30km..10km").starts_with("`30km..10km`: a band A..B needs 0 ≤ A < B"));
+        assert!(message("10km..10km").contains("a band"));
+        assert!(message("5mi").contains("unknown unit `mi`"));
+        assert!(message("-1km").contains("more than 0"));
+        assert!(message("..10km").contains("not a distance"));
+    }
 
     #[test]
     fn distances_take_units() {

@@ -9,7 +9,9 @@ use serde_json::Value;
 #[path = "common/run.rs"]
 mod run;
 
-use run::{BIN, Workdir, assert_one_line_error, build, classify, data_arg, stderr, stdout};
+use run::{
+    BIN, Workdir, assert_ok, assert_one_line_error, build, classify, data_arg, stderr, stdout,
+};
 
 fn kinds(fc: &Value) -> Vec<String> {
     fc["features"]
@@ -69,6 +71,109 @@ mod build {
         let summary = stdout(&o);
         assert!(summary.contains("section"), "{summary}");
         assert!(summary.contains("north"), "{summary}");
+    }
+
+    #[test]
+    fn one_side_bands_and_exceptions() {
+        let d = Workdir::new();
+        let o = d.run(&build(&["--north", "0", "--south", "2km"]));
+        assert_ok(&o);
+        let zones = d.json("out/zones.geojson");
+        // The whole zone and its only side; nothing north.
+        assert_eq!(kinds(&zones), ["corridor", "corridor_side"]);
+        let side = &zones["features"][1]["properties"];
+        assert_eq!(side["side"], "south");
+        assert_eq!(
+            (side["inner_m"].clone(), side["outer_m"].clone()),
+            (0.0.into(), 2000.0.into())
+        );
+        assert_eq!(zones["features"][0]["properties"]["width_north_m"], 0.0);
+        assert!(stdout(&o).contains("north   none"), "{}", stdout(&o));
+        let one_side_km2 = zones["features"][0]["properties"]["area_km2"]
+            .as_f64()
+            .unwrap();
+
+        // A band 1–2 km south, none between the two places' chainages (the whole road here,
+        // less its ends: the places are 100 m in from each end).
+        let o = d.run(&build(&[
+            "--places",
+            "places.geojson",
+            "--north",
+            "0",
+            "--south",
+            "1km..2km",
+            "--except",
+            "West End..km:5",
+        ]));
+        assert_ok(&o);
+        let zones = d.json("out/zones.geojson");
+        let side = &zones["features"][1]["properties"];
+        assert_eq!(side["inner_m"], 1000.0);
+        assert_eq!(side["width_m"], 1000.0);
+        let band_km2 = zones["features"][0]["properties"]["area_km2"]
+            .as_f64()
+            .unwrap();
+        // About half the road's length (5 of 10 km, plus the first 100 m) and half the width.
+        let ratio = band_km2 / one_side_km2;
+        assert!(
+            (0.24..0.27).contains(&ratio),
+            "band {band_km2} km² against {one_side_km2} km²"
+        );
+        assert!(
+            zones["features"][0]["properties"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("none from km 0.1")
+        );
+        // The map page's legend names the side and its band.
+        assert!(d.read("out/map.html").contains("south, 1–2 km"));
+        // Classify follows the same rules: 1.5 km south at km 7 is in the band, at km 3 not.
+        let points = "name,lon,lat\nin,36.7775,35.8468\nexcepted,36.733,35.849\n";
+        d.write("p.csv", points);
+        let o = d.run(&[
+            "classify",
+            "--road",
+            "road.geojson",
+            "--places",
+            "places.geojson",
+            "--north",
+            "0",
+            "--south",
+            "1km..2km",
+            "--except",
+            "West End..km:5",
+            "p.csv",
+        ]);
+        assert_ok(&o);
+        let out = stdout(&o);
+        let inside: Vec<&str> = out
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(3))
+            .collect();
+        assert_eq!(inside, ["true", "false"], "{out}");
+    }
+
+    #[test]
+    fn zone_mistakes_get_one_line() {
+        let d = Workdir::new();
+        for (args, says) in [
+            (vec!["--north", "0", "--south", "0"], "both sides are 0"),
+            (
+                vec!["--north", "0", "--south", "3km..1km"],
+                "a band A..B needs",
+            ),
+            (vec!["--width", "2km", "--except", "km:3"], "give FROM..TO"),
+            (
+                vec!["--width", "2km", "--except", "km:3..Nowhere"],
+                "Nowhere",
+            ),
+        ] {
+            let o = d.run(&build(&args));
+            let line = assert_one_line_error(&o, 2);
+            assert!(line.contains(says), "{args:?}: {line}");
+            assert!(!d.path("out").exists(), "{args:?} wrote output");
+        }
     }
 
     #[test]

@@ -648,6 +648,38 @@ fn corridors_over_a_pole_are_refused_naming_it() {
     );
 }
 
+/// A zone across Fiji's antimeridian: nothing north, a band 2–8 km south, none from km 20 to
+/// km 30. On one geodesic with flat caps its area is (8 − 2) km × (L − 10 km); written cut at
+/// ±180° and valid by GEOS.
+#[test]
+fn fiji_zone_band_and_exception_across_the_antimeridian() {
+    let line = geodesic_road(Coord { x: 179.6, y: -16.8 }, 80.0, 80_000.0);
+    let band = corridor::Extent::band_m(2_000.0, 8_000.0).ok();
+    let options = corridor::ZoneOptions::new(None, band)
+        .except_m(20_000.0, 30_000.0)
+        .expect("an exception");
+    let zone = corridor::Zone::try_build(&line, &options).expect("no pole");
+    let expected_km2 = 6.0 * (line.length_m() - 10_000.0) / 1_000.0;
+    let error = zone.area_km2() / expected_km2 - 1.0;
+    eprintln!(
+        "Fiji zone: {:.3} km² against {expected_km2:.3} km² ({error:+.1e}), {} polygon(s)",
+        zone.area_km2(),
+        zone.whole().0.len()
+    );
+    assert!(error.abs() < 1e-4, "area off by {error:e}");
+    assert_eq!(
+        zone.whole().0.len(),
+        2,
+        "the exception splits the band in two"
+    );
+    let zones =
+        corridor::export::zones_layer(&[corridor::export::NamedZone::new("band", "Band", zone)]);
+    assert_cut("Fiji zone", &zones);
+    let mut geos = GeosBatch::default();
+    geos.add("Fiji zone", &zones.features);
+    geos.check();
+}
+
 /// `corridor build` on a road across Fiji's antimeridian: every layer of every file cut at ±180°
 /// and valid for GEOS, the KML cut as well, and the map page drawing the corridor in one piece
 /// (headless Chromium, where it is installed).

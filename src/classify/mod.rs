@@ -4,7 +4,9 @@
 //! # Rules
 //! - The nearest point of the road section decides ([`Road::locate`]): its side, its chainage and
 //!   the distance. At the outside of a corner the nearest point is the corner vertex.
-//! - A point is inside when its distance is at most the width of its side.
+//! - A point is inside when its distance is at most the width of its side; against a [`Zone`],
+//!   when the distance lies within the extent of its side at its chainage (nothing in an
+//!   exception or on a side with none; the band's inner and outer distances included).
 //! - With flat caps, a point beyond either end (behind the geodesic normal to the road at its
 //!   first or last vertex) is outside, whatever its distance; its chainage is clamped to 0 or the
 //!   section's length. With round caps the end vertex is the nearest point there, and the
@@ -26,7 +28,7 @@ use rayon::prelude::*;
 
 use crate::geodesic;
 use crate::geojson_input::GeoJsonError;
-use crate::{Cap, Corridor, CorridorOptions, Road, Side, SideNames};
+use crate::{Cap, Corridor, CorridorOptions, Road, Side, SideNames, Zone, ZoneOptions};
 
 pub use self::csv::{
     CHUNK_RECORDS, CsvOptions, LAT_NAMES, LON_NAMES, classify_csv, classify_csv_with,
@@ -146,7 +148,8 @@ pub struct Classification {
 #[derive(Debug, Clone)]
 pub struct Classifier {
     road: Road,
-    options: CorridorOptions,
+    /// A corridor's options are a zone's with a width on each side.
+    rules: ZoneOptions,
     names: SideNames,
 }
 
@@ -167,8 +170,50 @@ impl Classifier {
     pub fn new(road: &Road, options: &CorridorOptions) -> Classifier {
         Classifier {
             road: road.clone(),
-            options: *options,
+            rules: ZoneOptions::of_corridor(options),
             names: SideNames::for_road(road),
+        }
+    }
+
+    /// A classifier for a zone (one side, bands, stretches, exceptions) on its line.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::classify::Classifier;
+    /// use corridor::{Extent, Road, Zone, ZoneOptions};
+    /// use geo::{coord, line_string};
+    ///
+    /// // A line along the equator, eastward: a band 1–3 km on its right (south) only.
+    /// let line = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.1, y: 0.0)]).unwrap();
+    /// let zone = Zone::build(&line, &ZoneOptions::new(None, Extent::band_m(1_000.0, 3_000.0).ok()));
+    /// let c = Classifier::for_zone(&zone);
+    /// assert!(c.classify(coord! { x: 0.05, y: -0.018 }).unwrap().inside); // 2 km south
+    /// assert!(!c.classify(coord! { x: 0.05, y: -0.005 }).unwrap().inside); // 550 m south
+    /// assert!(!c.classify(coord! { x: 0.05, y: 0.018 }).unwrap().inside); // 2 km north
+    /// ```
+    pub fn for_zone(zone: &Zone) -> Classifier {
+        Classifier::with_zone_options(zone.road(), zone.options())
+    }
+
+    /// A classifier for the zone `options` would build along `line`, without building it.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::classify::Classifier;
+    /// use corridor::{Extent, Road, ZoneOptions};
+    /// use geo::{coord, line_string};
+    ///
+    /// let line = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.1, y: 0.0)]).unwrap();
+    /// let options = ZoneOptions::new(None, Extent::width_m(1_000.0).ok()).except_m(4_000.0, 6_000.0).unwrap();
+    /// let c = Classifier::with_zone_options(&line, &options);
+    /// assert!(!c.classify(coord! { x: 0.045, y: -0.001 }).unwrap().inside); // km 5: excepted
+    /// assert!(c.classify(coord! { x: 0.02, y: -0.001 }).unwrap().inside);
+    /// ```
+    pub fn with_zone_options(line: &Road, options: &ZoneOptions) -> Classifier {
+        Classifier {
+            road: line.clone(),
+            rules: options.clone(),
+            names: SideNames::for_road(line),
         }
     }
 
@@ -189,7 +234,7 @@ impl Classifier {
     pub fn for_corridor(corridor: &Corridor) -> Classifier {
         Classifier {
             road: corridor.road().clone(),
-            options: *corridor.options(),
+            rules: ZoneOptions::of_corridor(corridor.options()),
             names: corridor.names(),
         }
     }
@@ -255,8 +300,18 @@ impl Classifier {
             .road
             .locate(p)
             .map_err(|_| ClassifyError::BadPoint { lon: p.x, lat: p.y })?;
-        let width_m = self.options.width_m(at.side);
-        let inside = at.distance_m <= width_m && (self.options.cap == Cap::Round || !at.beyond_end);
+        // The end itself belongs to the last stretch, whose chainages run up to but not
+        // including their `to`.
+        let length_m = self.road.length_m();
+        let lookup_m = if at.chainage_m >= length_m {
+            length_m * (1.0 - f64::EPSILON)
+        } else {
+            at.chainage_m
+        };
+        let reach = self.rules.extent_at(at.side, lookup_m);
+        let inside = reach
+            .is_some_and(|e| e.inner_m() <= at.distance_m && at.distance_m <= e.outer_m())
+            && (self.rules.cap == Cap::Round || !at.beyond_end);
         Ok(Classification {
             inside,
             side: at.side,

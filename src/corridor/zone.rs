@@ -33,7 +33,9 @@ use i_overlay::core::overlay_rule::OverlayRule;
 
 use super::offset::{self, Ends, NormalCut, Pieces};
 use super::overlay::{Grid, Layers, Ring, Shapes};
-use super::{Cap, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, SIMPLIFY_SHARE};
+use super::{
+    Cap, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, SIMPLIFY_SHARE,
+};
 use super::{geodesic_area_m2, simplify, split_overlap};
 use crate::{Road, Side, SideNames};
 
@@ -338,6 +340,71 @@ impl ZoneOptions {
     }
 }
 
+impl ZoneOptions {
+    /// How far the zone reaches on `side` at `chainage_m` (metres along the line): `None` in
+    /// an exception or where that side has nothing; otherwise the last stretch holding the
+    /// chainage (from inclusive, to exclusive), else the zone's own extent.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Extent, Side, ZoneOptions};
+    ///
+    /// let five = Extent::width_m(5_000.0).ok();
+    /// let o = ZoneOptions::new(None, Extent::width_m(30_000.0).ok())
+    ///     .stretch_m(100_000.0, 150_000.0, None, five)
+    ///     .unwrap()
+    ///     .except_m(300_000.0, 330_000.0)
+    ///     .unwrap();
+    /// assert_eq!(o.extent_at(Side::Right, 120_000.0), five);
+    /// assert_eq!(o.extent_at(Side::Right, 200_000.0).unwrap().outer_m(), 30_000.0);
+    /// assert_eq!(o.extent_at(Side::Right, 310_000.0), None);
+    /// assert_eq!(o.extent_at(Side::Left, 0.0), None);
+    /// ```
+    pub fn extent_at(&self, side: Side, chainage_m: f64) -> Option<Extent> {
+        let within = |from_m: f64, to_m: f64| from_m <= chainage_m && chainage_m < to_m;
+        if self
+            .exceptions
+            .iter()
+            .any(|&(from_m, to_m)| within(from_m, to_m))
+        {
+            return None;
+        }
+        match self
+            .stretches
+            .iter()
+            .rev()
+            .find(|s| within(s.from_m, s.to_m))
+        {
+            Some(stretch) => stretch.extent(side),
+            None => match side {
+                Side::Left => self.left,
+                Side::Right => self.right,
+            },
+        }
+    }
+
+    /// The options of a corridor as a zone: its widths from the line out, its caps and
+    /// tolerance.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{CorridorOptions, Side, ZoneOptions};
+    ///
+    /// let zone = ZoneOptions::of_corridor(&CorridorOptions::new(2_000.0, 6_000.0).unwrap());
+    /// assert_eq!(zone.extent_at(Side::Right, 0.0).unwrap().outer_m(), 6_000.0);
+    /// ```
+    pub fn of_corridor(options: &CorridorOptions) -> ZoneOptions {
+        ZoneOptions {
+            left: Extent::width_m(options.width_left_m).ok(),
+            right: Extent::width_m(options.width_right_m).ok(),
+            cap: options.cap,
+            tolerance_m: options.tolerance_m,
+            stretches: Vec::new(),
+            exceptions: Vec::new(),
+        }
+    }
+}
+
 /// One side's part of a zone with one extent (a side whose extent changes along the line has
 /// one part per extent).
 ///
@@ -453,6 +520,50 @@ impl Zone {
             sides,
             parts,
         }
+    }
+
+    /// Builds the zone, or refuses one that would hold a pole (see
+    /// [`Corridor::try_build`](crate::Corridor::try_build)): the test is a corridor of each
+    /// side's farthest reach, so a pole in the hole of a band is refused too.
+    ///
+    /// # Errors
+    /// [`CorridorError::HoldsPole`] naming the pole.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{CorridorError, Extent, Road, Zone, ZoneOptions};
+    /// use geo::line_string;
+    ///
+    /// // Eastward at 89.99° N: the pole is 1.1 km north, left of the line.
+    /// let line = Road::new(line_string![(x: 0.0, y: 89.99), (x: 90.0, y: 89.99)]).unwrap();
+    /// let north = ZoneOptions::new(Extent::width_m(5_000.0).ok(), None);
+    /// assert!(matches!(Zone::try_build(&line, &north), Err(CorridorError::HoldsPole { .. })));
+    /// ```
+    pub fn try_build(line: &Road, options: &ZoneOptions) -> Result<Zone, CorridorError> {
+        let farthest = |side: Side| {
+            let base = match side {
+                Side::Left => options.left,
+                Side::Right => options.right,
+            };
+            base.into_iter()
+                .chain(options.stretches.iter().filter_map(|s| s.extent(side)))
+                .map(|e| e.outer_m())
+                .fold(options.tolerance_m, f64::max)
+        };
+        let reach = CorridorOptions {
+            width_left_m: farthest(Side::Left),
+            width_right_m: farthest(Side::Right),
+            cap: options.cap,
+            tolerance_m: options.tolerance_m,
+        };
+        if let Some((pole, distance_m, width_m)) = super::poles::pole_within(line, &reach) {
+            return Err(CorridorError::HoldsPole {
+                pole,
+                distance_m,
+                width_m,
+            });
+        }
+        Ok(Zone::build(line, options))
     }
 
     /// The line the zone was built along.

@@ -149,7 +149,7 @@ pub fn point_feature(c: Coord, properties: Value) -> Feature {
     )
 }
 
-fn round_to(v: f64, decimals: i32) -> f64 {
+pub(crate) fn round_to(v: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (v * scale).round() / scale
 }
@@ -162,7 +162,9 @@ pub(crate) fn side_colour(name: &str) -> &'static str {
     }
 }
 
-/// The zones layer: the `corridor` feature and one `corridor_side` feature per half.
+/// The zones layer of a corridor: the `corridor` feature and one `corridor_side` feature per
+/// half, both with `zone` = `corridor` (the zone's id, as [`zones_layer`](super::zones_layer)
+/// writes for zones), the halves with `inner_m` = 0 and `outer_m` = `width_m`.
 ///
 /// # Examples
 /// ```
@@ -182,6 +184,7 @@ pub fn zones_geojson(corridor: &Corridor, name: &str) -> FeatureCollection {
     let [left_key, right_key] = names.width_keys();
     let mut properties = json!({
         "kind": "corridor",
+        "zone": "corridor",
         "name": name,
         "length_km": round_to(corridor.length_m() / 1000.0, 3),
         "area_km2": round_to(corridor.area_km2(), 3),
@@ -202,7 +205,10 @@ pub fn zones_geojson(corridor: &Corridor, name: &str) -> FeatureCollection {
             corridor.half(side),
             json!({
                 "kind": "corridor_side",
+                "zone": "corridor",
                 "side": side_name,
+                "inner_m": 0.0,
+                "outer_m": options.width_m(side),
                 "width_m": options.width_m(side),
                 "area_km2": round_to(corridor.half_area_km2(side), 3),
                 "title": format!("{name}: {side_name} half"),

@@ -4,18 +4,20 @@
 
 use std::path::Path;
 
+use geo::MultiLineString;
 use geojson::FeatureCollection;
+use serde_json::json;
 
 use super::qgs::{ProjectLayer, qgis_project};
 use super::qml::{QgisLayer, layer_qml};
 use super::{
-    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, WriteError, checkpoints_geojson,
-    control_lines_geojson, geojson_to_writer, map_html, map_kml, patrol_gpx, patrol_routes_geojson,
-    zones_geojson,
+    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError,
+    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, map_html, map_kml,
+    patrol_gpx, patrol_routes_geojson, zones_geojson, zones_layer,
 };
-use crate::Corridor;
 use crate::control_lines::Gate;
 use crate::patrol::Patrol;
+use crate::{Corridor, Road};
 
 /// The layers of one corridor and its patrol, made once and written as a set (see
 /// [`LayerSet::stage`] for the files).
@@ -84,6 +86,70 @@ impl LayerSet {
             title: title.to_string(),
             zones: zones_geojson(corridor, title),
             control_lines: control_lines_geojson(corridor, gates),
+            patrol_routes: patrol_routes_geojson(legs),
+            checkpoints: checkpoints_geojson(legs),
+            places: FeatureCollection::default(),
+            gpx: patrol_gpx(legs)?,
+            credits: Vec::new(),
+            map_only: Vec::new(),
+        })
+    }
+
+    /// The layers of zones along lines (one side, bands, exceptions; an agreement's zones), the
+    /// lines they were built along as `centerline`s (each with its `name`), and the legs of a
+    /// patrol. Zones have no limit lines or gates: their edges are the zones layer's outlines.
+    ///
+    /// # Errors
+    /// As [`LayerSet::new`].
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::export::{LayerSet, NamedZone, QgisLayer};
+    /// use corridor::{Extent, Road, Zone, ZoneOptions};
+    /// use geo::line_string;
+    ///
+    /// let border = Road::new(line_string![(x: 38.0, y: 36.8), (x: 38.5, y: 36.7)]).unwrap();
+    /// let strip = Zone::build(&border, &ZoneOptions::new(None, Extent::width_m(10_000.0).ok()));
+    /// let layers = LayerSet::for_zones(
+    ///     "Sochi 2019",
+    ///     &[("border", &border)],
+    ///     &[NamedZone::new("strip", "Patrol strip", strip)],
+    ///     &[],
+    /// )
+    /// .unwrap();
+    /// assert_eq!(layers.layer(QgisLayer::Zones).features.len(), 2); // the zone and its south side
+    /// assert_eq!(layers.layer(QgisLayer::ControlLines).features[0].property("name").unwrap(), "border");
+    /// ```
+    pub fn for_zones(
+        title: &str,
+        lines: &[(&str, &Road)],
+        zones: &[NamedZone],
+        legs: &[Patrol],
+    ) -> Result<LayerSet, GpxError> {
+        let features = lines
+            .iter()
+            .map(|(name, line)| {
+                line_feature(
+                    &MultiLineString(vec![line.to_line_string()]),
+                    json!({
+                        "kind": "centerline",
+                        "name": name,
+                        "length_km": (line.length_m()).round() / 1_000.0,
+                        "title": name,
+                        "stroke": "#000000",
+                        "stroke-width": 3,
+                    }),
+                )
+            })
+            .collect();
+        Ok(LayerSet {
+            title: title.to_string(),
+            zones: zones_layer(zones),
+            control_lines: FeatureCollection {
+                bbox: None,
+                features,
+                foreign_members: None,
+            },
             patrol_routes: patrol_routes_geojson(legs),
             checkpoints: checkpoints_geojson(legs),
             places: FeatureCollection::default(),
@@ -285,7 +351,7 @@ impl LayerSet {
             let geojson = file(layer.file_stem(), "geojson");
             files.stage(&dir.join(&geojson), |w| geojson_to_writer(w, features))?;
             files.stage(&dir.join(file(layer.file_stem(), "qml")), |w| {
-                w.write_all(layer_qml(layer).as_bytes())
+                w.write_all(layer_qml(layer, features).as_bytes())
             })?;
             project_layers.push(ProjectLayer {
                 layer,

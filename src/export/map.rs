@@ -319,6 +319,9 @@ fn legend_label(f: &Feature) -> String {
     let text = |key: &str| f.property(key).and_then(Value::as_str).unwrap_or("");
     let number = |key: &str| f.property(key).and_then(Value::as_f64);
     match text("kind") {
+        // A zone of an agreement (not the corridor of `build`) goes by its own name.
+        "corridor" if !matches!(text("zone"), "" | "corridor") => text("name").into(),
+        "corridor_side" if !matches!(text("zone"), "" | "corridor") => text("title").into(),
         "corridor" => "Corridor".into(),
         "corridor_side" => match number("width_m") {
             Some(w) => format!("{} half ({} km)", capitalised(text("side")), km(w)),

@@ -12,6 +12,7 @@ mod markup;
 mod qgs;
 mod qml;
 mod svg;
+mod zone_layer;
 
 pub use atomic::{FileSet, WriteError, write_atomic};
 pub use geojson::{
@@ -29,3 +30,4 @@ pub use qml::{QgisLayer, layer_qml};
 #[cfg(feature = "png")]
 pub use svg::map_png;
 pub use svg::{RenderError, map_svg, write_map_picture};
+pub use zone_layer::{NamedZone, zones_layer};

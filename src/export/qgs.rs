@@ -373,7 +373,7 @@ pub fn qgis_project(title: &str, layers: &[ProjectLayer], credits: &[&str]) -> S
     let rights = format!("<resourceMetadata>{rights}</resourceMetadata>");
     x.push_str("<projectlayers>\n");
     for l in layers {
-        let (style, labels) = style_elements(l.layer);
+        let (style, labels) = style_elements(l.layer, l.features);
         let _ = writeln!(
             x,
             "<maplayer type=\"vector\" geometry=\"{}\" labelsEnabled=\"{}\" autoRefreshEnabled=\"0\" refreshOnNotifyEnabled=\"0\" readOnly=\"0\" simplifyDrawingHints=\"0\" styleCategories=\"AllStyleCategories\">\

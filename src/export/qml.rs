@@ -10,8 +10,11 @@
 
 use std::fmt::Write as _;
 
+use geojson::FeatureCollection;
+
 use super::geojson::{checkpoint_colour, route_colour, side_colour};
 use super::markup::escape;
+use super::zone_layer::static_colour;
 use crate::patrol::CheckpointKind;
 
 /// The QGIS version written into styles and projects: the oldest this format was checked with.
@@ -438,8 +441,68 @@ fn write_symbol(out: &mut String, name: usize, symbol: &Symbol) {
 }
 
 /// The `<renderer-v2>` element: a rule-based renderer of the layer's rules.
-fn renderer(layer: QgisLayer) -> String {
-    let rules = rules(layer);
+/// A QGIS expression's string literal: single quotes, doubled inside.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The rules of a zones layer that holds named zones (an agreement's): one per zone and side,
+/// labelled and coloured as the features are, then each zone's outline. `None` for a corridor's
+/// zones layer, which the fixed rules fit.
+fn zone_rules(features: &FeatureCollection) -> Option<Vec<Rule>> {
+    let text = |f: &geojson::Feature, key: &str| {
+        f.property(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let named = |f: &&geojson::Feature| !matches!(text(f, "zone").as_str(), "" | "corridor");
+    if !features.features.iter().any(|f| named(&f)) {
+        return None;
+    }
+    let mut sides = Vec::new();
+    let mut wholes = Vec::new();
+    for f in features.features.iter().filter(named) {
+        let zone = literal(&text(f, "zone"));
+        let fill = static_colour(&text(f, "fill"));
+        match text(f, "kind").as_str() {
+            "corridor_side" => sides.push(Rule {
+                filter: Some(format!(
+                    r#""kind" = 'corridor_side' AND "zone" = {zone} AND "side" = {}"#,
+                    literal(&text(f, "side"))
+                )),
+                label: text(f, "title"),
+                symbol: Symbol::Fill {
+                    fill,
+                    fill_opacity: 0.25,
+                    outline: fill,
+                    outline_px: 1.0,
+                },
+            }),
+            "corridor" => wholes.push(Rule {
+                filter: Some(format!(r#""kind" = 'corridor' AND "zone" = {zone}"#)),
+                label: text(f, "name"),
+                symbol: Symbol::Fill {
+                    fill: "#999999",
+                    fill_opacity: 0.0,
+                    outline: static_colour(&text(f, "stroke")),
+                    outline_px: 2.0,
+                },
+            }),
+            _ => {}
+        }
+    }
+    // The sides first, each zone's outline over them, as the fixed rules draw a corridor.
+    sides.extend(wholes);
+    sides.extend(rules(QgisLayer::Zones).pop());
+    Some(sides)
+}
+
+fn renderer(layer: QgisLayer, features: &FeatureCollection) -> String {
+    let rules = match layer {
+        QgisLayer::Zones => zone_rules(features).unwrap_or_else(|| rules(layer)),
+        _ => rules(layer),
+    };
     let mut out = String::from(
         r#"<renderer-v2 enableorderby="0" forceraster="0" symbollevels="0" type="RuleRenderer"><rules key="root">"#,
     );
@@ -491,8 +554,8 @@ fn labeling(layer: QgisLayer) -> Option<String> {
 
 /// The style elements of a layer (renderer and labeling), for a `.qml` or a project's
 /// `<maplayer>`, and whether its labels are on.
-pub(crate) fn style_elements(layer: QgisLayer) -> (String, bool) {
-    let mut out = renderer(layer);
+pub(crate) fn style_elements(layer: QgisLayer, features: &FeatureCollection) -> (String, bool) {
+    let mut out = renderer(layer, features);
     let labels = labeling(layer);
     let enabled = labels.is_some();
     if let Some(l) = labels {
@@ -503,18 +566,22 @@ pub(crate) fn style_elements(layer: QgisLayer) -> (String, bool) {
 
 /// The QGIS style (`.qml`) of one of the crate's layers: a rule-based renderer on `kind` (and
 /// `side`, `leg`, `checkpoint`) in the map page's colours, and labels where the layer has them.
-/// Saved as `zones.qml` beside `zones.geojson`, QGIS applies it when it loads the layer.
+/// Saved as `zones.qml` beside `zones.geojson`, QGIS applies it when it loads the layer. A
+/// zones layer of named zones (`zone` other than `corridor`, as an agreement's) gets a rule per
+/// zone and side from its `features`, in their colours; other layers' rules do not depend on
+/// them.
 ///
 /// # Examples
 /// ```
 /// use corridor::export::{QgisLayer, layer_qml};
-/// let qml = layer_qml(QgisLayer::Zones);
+/// let none = geojson::FeatureCollection::default();
+/// let qml = layer_qml(QgisLayer::Zones, &none);
 /// assert!(qml.starts_with("<!DOCTYPE qgis"));
 /// assert!(qml.contains(r#"type="RuleRenderer""#));
 /// assert!(qml.contains("31,119,180,64")); // the north half: #1f77b4 at 25 %
 /// ```
-pub fn layer_qml(layer: QgisLayer) -> String {
-    let (elements, labels) = style_elements(layer);
+pub fn layer_qml(layer: QgisLayer, features: &FeatureCollection) -> String {
+    let (elements, labels) = style_elements(layer, features);
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n\
          <qgis version=\"{QGIS_VERSION}\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"{}\">\n\
@@ -538,7 +605,7 @@ mod tests {
         for layer in QgisLayer::ALL {
             let rules = rules(layer);
             assert!(rules.last().unwrap().filter.is_none(), "{layer:?}");
-            let qml = layer_qml(layer);
+            let qml = layer_qml(layer, &FeatureCollection::default());
             assert!(!qml.contains(r#"filter=""kind"#), "{qml}");
         }
     }

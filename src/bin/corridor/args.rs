@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use corridor::patrol::DEFAULT_MAX_PLACE_DISTANCE_M;
 use corridor::road::Endpoint;
-use corridor::units::parse_distance_m;
-use corridor::{Cap, CorridorOptions, Road, Side, SideNames};
+use corridor::units::{self, parse_distance_m};
+use corridor::{Cap, CorridorOptions, Extent, Side, SideNames, ZoneOptions};
+
+use crate::input::Section;
 
 /// A usage mistake found after parsing (an exit status of 2, like clap's own).
 #[derive(Debug)]
@@ -50,6 +53,15 @@ pub struct RoadArgs {
     pub crs: Option<String>,
 }
 
+/// How far a side reaches, as `--north` and the other sides take it: `0` (nothing), a width
+/// (`10km`) or a band (`10km..30km`).
+#[derive(Debug, Clone, Copy)]
+pub struct Reach(pub Option<Extent>);
+
+fn parse_reach(s: &str) -> Result<Reach, String> {
+    units::parse_reach(s).map(Reach).map_err(|e| e.to_string())
+}
+
 /// The widths of the two halves.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = true)]
@@ -58,19 +70,19 @@ pub struct WidthArgs {
     #[arg(long, value_name = "DISTANCE", value_parser = parse_distance_m,
           conflicts_with_all = ["north", "south", "left", "right"])]
     pub width: Option<f64>,
-    /// Width of the northern half.
-    #[arg(long, value_name = "DISTANCE", value_parser = parse_distance_m,
+    /// Reach north of the line: a width (6km), 0 for nothing, or a band (10km..30km).
+    #[arg(long, value_name = "REACH", value_parser = parse_reach,
           requires = "south", conflicts_with_all = ["left", "right"])]
-    pub north: Option<f64>,
-    /// Width of the southern half.
-    #[arg(long, value_name = "DISTANCE", value_parser = parse_distance_m, requires = "north")]
-    pub south: Option<f64>,
-    /// Width of the half left of the direction of travel (from --from to --to).
-    #[arg(long, value_name = "DISTANCE", value_parser = parse_distance_m, requires = "right")]
-    pub left: Option<f64>,
-    /// Width of the half right of the direction of travel.
-    #[arg(long, value_name = "DISTANCE", value_parser = parse_distance_m, requires = "left")]
-    pub right: Option<f64>,
+    pub north: Option<Reach>,
+    /// Reach south of the line, as --north.
+    #[arg(long, value_name = "REACH", value_parser = parse_reach, requires = "north")]
+    pub south: Option<Reach>,
+    /// Reach left of the direction of travel (from --from to --to), as --north.
+    #[arg(long, value_name = "REACH", value_parser = parse_reach, requires = "right")]
+    pub left: Option<Reach>,
+    /// Reach right of the direction of travel, as --north.
+    #[arg(long, value_name = "REACH", value_parser = parse_reach, requires = "left")]
+    pub right: Option<Reach>,
 }
 
 /// A corridor along a section of a road: what `build` and `classify` both take.
@@ -83,19 +95,34 @@ pub struct CorridorArgs {
     /// End caps: cut square at the ends, or half a disc round them.
     #[arg(long, value_name = "flat|round", default_value = "flat", value_parser = parse_cap)]
     pub cap: Cap,
+    /// A stretch with no zone, FROM..TO, each end a place, LON,LAT or km:N along the section
+    /// (Qamishli..km:330); cut along the normal to the line. Repeat for more.
+    #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
+    pub except: Vec<String>,
 }
 
 fn parse_cap(s: &str) -> Result<Cap, String> {
     s.parse::<Cap>().map_err(|e| e.to_string())
 }
 
+/// What to build: a corridor (a width on both sides, no exceptions), or a zone.
+#[derive(Debug, Clone)]
+pub enum Shape {
+    Corridor(CorridorOptions),
+    Zone(ZoneOptions),
+}
+
 impl CorridorArgs {
-    /// The corridor options for `section`, mapping north/south onto left/right of its
+    /// The corridor or zone on `s`'s section, mapping north/south onto left/right of its
     /// direction of travel.
-    pub fn options(&self, section: &Road) -> anyhow::Result<CorridorOptions> {
+    pub fn shape(&self, s: &Section) -> anyhow::Result<Shape> {
+        let section = &s.section;
         let w = &self.widths;
-        let (left_m, right_m) = match (w.width, w.north, w.south) {
-            (Some(width), _, _) => (width, width),
+        let (left, right) = match (w.width, w.north, w.south) {
+            (Some(width), _, _) => {
+                let e = Extent::width_m(width).map_err(|e| usage(e.to_string()))?;
+                (Some(e), Some(e))
+            }
             (None, Some(north), Some(south)) => {
                 let names = SideNames::for_road(section);
                 let (Some(north_side), Some(_)) =
@@ -106,12 +133,12 @@ impl CorridorArgs {
                     ));
                 };
                 match north_side {
-                    Side::Left => (north, south),
-                    Side::Right => (south, north),
+                    Side::Left => (north.0, south.0),
+                    Side::Right => (south.0, north.0),
                 }
             }
             _ => match (w.left, w.right) {
-                (Some(l), Some(r)) => (l, r),
+                (Some(l), Some(r)) => (l.0, r.0),
                 // clap's groups make sure one of the forms was given whole.
                 _ => {
                     return Err(usage(
@@ -120,9 +147,35 @@ impl CorridorArgs {
                 }
             },
         };
-        Ok(CorridorOptions::new(left_m, right_m)
-            .map_err(|e| usage(e.to_string()))?
-            .cap(self.cap))
+        if left.is_none() && right.is_none() {
+            return Err(usage("both sides are 0: give at least one side a width"));
+        }
+        let plain = |e: Option<Extent>| e.filter(|e| e.inner_m() == 0.0).map(|e| e.outer_m());
+        if let (Some(l), Some(r), true) = (plain(left), plain(right), self.except.is_empty()) {
+            let options = CorridorOptions::new(l, r).map_err(|e| usage(e.to_string()))?;
+            return Ok(Shape::Corridor(options.cap(self.cap)));
+        }
+        let mut options = ZoneOptions::new(left, right).cap(self.cap);
+        for text in &self.except {
+            let (from, to) = text
+                .split_once("..")
+                .ok_or_else(|| usage(format!("--except {text}: give FROM..TO")))?;
+            let at = |end: &str| -> anyhow::Result<f64> {
+                let end: Endpoint = end
+                    .trim()
+                    .parse()
+                    .map_err(|e| usage(format!("--except {text}: {e}")))?;
+                let on = end
+                    .locate_on(section, &s.places, DEFAULT_MAX_PLACE_DISTANCE_M)
+                    .map_err(|e| usage(format!("--except {text}: {e}")))?;
+                Ok(on.chainage_m)
+            };
+            let (a, b) = (at(from)?, at(to)?);
+            options = options
+                .except_m(a.min(b), a.max(b))
+                .map_err(|e| usage(format!("--except {text}: {e}")))?;
+        }
+        Ok(Shape::Zone(options))
     }
 }
 

@@ -8,9 +8,9 @@ use anyhow::{Context, anyhow};
 use clap::Args;
 use corridor::patrol::{Patrol, PatrolOptions};
 use corridor::units::{parse_distance_m, parse_speed_kmh, trim_number};
-use corridor::{Corridor, Place, Places, Side, control_lines, export};
+use corridor::{Corridor, Place, Places, Side, SideNames, Zone, control_lines, export};
 
-use crate::args::{CorridorArgs, TimingsArgs, usage};
+use crate::args::{CorridorArgs, Shape, TimingsArgs, usage};
 use crate::crs;
 use crate::input::{Section, file_stem, read_geojson_text, read_section};
 
@@ -21,7 +21,11 @@ Examples:
       --from Trumba --to \"Ain al-Hawr\" --width 6km --start 2020-03-15T09:00:00+03:00 --out out/
 
   # The first 20 km of a road, 2 km north and 500 m south
-  corridor build --road road.geojson --from km:0 --to km:20 --north 2km --south 500m --out zones/";
+  corridor build --road road.geojson --from km:0 --to km:20 --north 2km --south 500m --out zones/
+
+  # A border: nothing north, a band 10-30 km south, none round a town
+  corridor build --road border.geojson --places places.geojson --north 0 --south 10km..30km \\
+      --except Qamishli..km:330 --out ne_syria/";
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -63,20 +67,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
         None => None,
     };
     let s = read_section(road_args, crs.as_ref())?;
-    let options = args
-        .corridor
-        .options(&s.section)?
-        .tolerance_m(args.tolerance)
-        .map_err(|e| usage(e.to_string()))?;
+    let shape = args.corridor.shape(&s)?;
     clock.lap("read");
 
-    // A corridor that would hold a pole cannot be drawn as lon/lat polygons: one clear error.
-    let corridor = clock
-        .part("corridor", || Corridor::try_build(&s.section, &options))
-        .with_context(|| format!("{}", road_args.road.display()))?;
     let patrol = plan_patrol(&s, &args)?;
-    let gates = control_lines::patrol_gates(&corridor, &patrol)
-        .with_context(|| format!("{}: gates", road_args.road.display()))?;
     let name = format!(
         "corridor {} – {} ({})",
         s.from.name,
@@ -84,15 +78,44 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
         file_stem(&road_args.road)
     );
     let legs = std::slice::from_ref(&patrol);
+    let tolerance = |e: corridor::ZoneError| usage(e.to_string());
+    // A zone that would hold a pole cannot be drawn as lon/lat polygons: one clear error.
+    let road_name = || format!("{}", road_args.road.display());
+    let (built, layers) = match shape {
+        Shape::Corridor(options) => {
+            let options = options
+                .tolerance_m(args.tolerance)
+                .map_err(|e| usage(e.to_string()))?;
+            let corridor = clock
+                .part("corridor", || Corridor::try_build(&s.section, &options))
+                .with_context(road_name)?;
+            let gates = control_lines::patrol_gates(&corridor, &patrol)
+                .with_context(|| format!("{}: gates", road_args.road.display()))?;
+            // Made before the directory, so that a patrol it cannot describe leaves nothing
+            // behind.
+            let layers =
+                export::LayerSet::new(&name, &corridor, &gates, legs).context("patrol.gpx")?;
+            (Built::Corridor(corridor), layers)
+        }
+        Shape::Zone(options) => {
+            let options = options.tolerance_m(args.tolerance).map_err(tolerance)?;
+            let zone = clock
+                .part("corridor", || Zone::try_build(&s.section, &options))
+                .with_context(road_name)?;
+            let named = [export::NamedZone::new("zone", &name, zone)];
+            let lines = [("centerline", &s.section)];
+            let layers =
+                export::LayerSet::for_zones(&name, &lines, &named, legs).context("patrol.gpx")?;
+            let [named] = named;
+            (Built::Zone(named.zone), layers)
+        }
+    };
     let places_layer = match &road_args.places {
         Some(path) => export::layer_from_geojson_str(&read_geojson_text(path, crs.as_ref())?)
             .with_context(|| format!("{}", path.display()))?,
         None => geojson::FeatureCollection::default(),
     };
-    // Made before the directory, so that a patrol it cannot describe leaves nothing behind.
-    let layers = export::LayerSet::new(&name, &corridor, &gates, legs)
-        .context("patrol.gpx")?
-        .places(places_layer);
+    let layers = layers.places(places_layer);
     // The layers again in --output-crs, into a subdirectory named after it (epsg_32637/).
     let mut projected = Vec::new();
     if let (Some(crs), Some(dir)) = (&output_crs, &output_crs_dir) {
@@ -125,7 +148,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
     clock.lap("write");
 
     clock.report();
-    print_summary(&s, &corridor, &patrol, &written)?;
+    print_summary(&s, &built, &patrol, &written)?;
     Ok(())
 }
 
@@ -162,42 +185,101 @@ fn plan_patrol(s: &Section, args: &BuildArgs) -> anyhow::Result<Patrol> {
         .with_context(|| format!("{}: patrol", places_file.display()))
 }
 
+/// What `build` built: a corridor (a width either side) or a zone.
+enum Built {
+    Corridor(Corridor),
+    Zone(Zone),
+}
+
+impl Built {
+    fn names(&self) -> SideNames {
+        match self {
+            Built::Corridor(c) => c.names(),
+            Built::Zone(z) => z.names(),
+        }
+    }
+
+    /// What the summary says of one side: its area and reach, or nothing for a side with none.
+    fn side(&self, side: Side) -> Option<String> {
+        match self {
+            Built::Corridor(c) => Some(format!(
+                "{:.2} km² ({} m wide)",
+                c.half_area_km2(side),
+                trim_number(c.options().width_m(side), 3)
+            )),
+            Built::Zone(z) => {
+                let parts = z.parts().iter().filter(|p| p.side == side);
+                let reach = parts.fold(None, |acc: Option<(f64, f64)>, p| {
+                    let (i, o) = acc.unwrap_or((p.inner_m, p.outer_m));
+                    Some((i.min(p.inner_m), o.max(p.outer_m)))
+                })?;
+                let words = match reach {
+                    (0.0, outer) => format!("{} m wide", trim_number(outer, 3)),
+                    (inner, outer) => format!(
+                        "{} m to {} m from the line",
+                        trim_number(inner, 3),
+                        trim_number(outer, 3)
+                    ),
+                };
+                Some(format!("{:.2} km² ({words})", z.side_area_km2(side)))
+            }
+        }
+    }
+}
+
 fn print_summary(
     s: &Section,
-    corridor: &Corridor,
+    built: &Built,
     patrol: &Patrol,
     written: &[PathBuf],
 ) -> anyhow::Result<()> {
-    let names = corridor.names();
-    let options = corridor.options();
+    let names = built.names();
+    let (length_m, area_km2, cap, tolerance_m, what) = match built {
+        Built::Corridor(c) => (
+            c.length_m(),
+            c.area_km2(),
+            c.options().cap,
+            c.options().tolerance_m,
+            "corridor",
+        ),
+        Built::Zone(z) => (
+            z.road().length_m(),
+            z.area_km2(),
+            z.options().cap,
+            z.options().tolerance_m,
+            "zone    ",
+        ),
+    };
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "section   {} – {}: {:.2} km (road km {:.2} to {:.2})",
         s.from.name,
         s.to.name,
-        corridor.length_m() / 1_000.0,
+        length_m / 1_000.0,
         s.from.chainage_m / 1_000.0,
         s.to.chainage_m / 1_000.0
     )?;
     writeln!(
         out,
-        "corridor  {:.2} km², {} caps, tolerance {} m",
-        corridor.area_km2(),
-        options.cap,
-        options.tolerance_m
+        "{what}  {area_km2:.2} km², {cap} caps, tolerance {tolerance_m} m"
     )?;
+    if let Built::Zone(z) = built {
+        for (from_m, to_m) in &z.options().exceptions {
+            writeln!(
+                out,
+                "  except  km {:.2} to {:.2}",
+                from_m / 1_000.0,
+                to_m / 1_000.0
+            )?;
+        }
+    }
     // North before south, left before right, whichever way the section runs.
     let mut sides = [Side::Left, Side::Right];
     sides.sort_by_key(|side| names.name(*side) != "north" && names.name(*side) != "left");
     for side in sides {
-        writeln!(
-            out,
-            "  {:<6}  {:.2} km² ({} m wide)",
-            names.name(side),
-            corridor.half_area_km2(side),
-            trim_number(options.width_m(side), 3)
-        )?;
+        let words = built.side(side).unwrap_or_else(|| "none".into());
+        writeln!(out, "  {:<6}  {words}", names.name(side))?;
     }
     writeln!(
         out,

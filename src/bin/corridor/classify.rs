@@ -10,7 +10,7 @@ use corridor::classify::{self, Classifier, CsvOptions, Summary};
 use corridor::{Side, export};
 use geo::Coord;
 
-use crate::args::{CorridorArgs, TimingsArgs, usage};
+use crate::args::{CorridorArgs, Shape, TimingsArgs, usage};
 use crate::crs;
 use crate::input::{read_section, read_text};
 
@@ -59,8 +59,10 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let crs_definition = args.corridor.road.crs.as_deref();
     let crs = crs::open("--crs", crs_definition)?;
     let s = read_section(&args.corridor.road, crs.as_ref())?;
-    let options = args.corridor.options(&s.section)?;
-    let classifier = Classifier::new(&s.section, &options);
+    let classifier = match args.corridor.shape(&s)? {
+        Shape::Corridor(options) => Classifier::new(&s.section, &options),
+        Shape::Zone(options) => Classifier::with_zone_options(&s.section, &options),
+    };
     let format = points_format(&args.points)?;
     if format == PointsFormat::GeoJson && (args.lon_col.is_some() || args.lat_col.is_some()) {
         return Err(usage(

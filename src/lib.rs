@@ -32,6 +32,7 @@
 mod corridor;
 mod geodesic;
 
+pub mod agreement;
 pub mod antimeridian;
 pub mod classify;
 pub mod control_lines;

@@ -45,6 +45,12 @@ pub enum UnitError {
         /// The text as given.
         text: String,
     },
+    /// No number (or an unknown unit) where a duration was expected, or a negative one.
+    #[error("`{text}` is not a duration (as in 10min, 1.5h or 10 for minutes)")]
+    NotADuration {
+        /// The text as given.
+        text: String,
+    },
     /// A band `A..B` whose ends are not `0 ≤ A < B` (or B is beyond the largest width).
     #[error("`{text}`: a band A..B needs 0 ≤ A < B ≤ {max_km} km (as in 10km..30km)")]
     BadBand {
@@ -184,6 +190,44 @@ pub fn parse_speed_kmh(s: &str) -> Result<f64, UnitError> {
         return Err(UnitError::SpeedNotPositive { text: s.into() });
     }
     Ok(value)
+}
+
+/// Parses a duration, `10min`, `1.5h` or `10` (minutes), into minutes; 0 is allowed.
+///
+/// # Units
+/// Returns minutes.
+///
+/// # Errors
+/// [`UnitError::NotADuration`] for another unit, no number, a negative or non-finite duration.
+///
+/// # Examples
+/// ```
+/// use corridor::units::parse_minutes;
+///
+/// assert_eq!(parse_minutes("10min"), Ok(10.0));
+/// assert_eq!(parse_minutes("1.5 h"), Ok(90.0));
+/// assert_eq!(parse_minutes("0"), Ok(0.0));
+/// assert!(parse_minutes("-5min").is_err());
+/// ```
+pub fn parse_minutes(s: &str) -> Result<f64, UnitError> {
+    let text = s.trim();
+    let bad = || UnitError::NotADuration { text: s.into() };
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "min" | "m" => 1.0,
+        "h" => 60.0,
+        "s" => 1.0 / 60.0,
+        _ => return Err(bad()),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    let minutes = value * scale;
+    if !minutes.is_finite() || minutes < 0.0 {
+        return Err(bad());
+    }
+    Ok(minutes)
 }
 
 /// A number with at most `decimals` decimals and no trailing zeros: `15`, `2.5`, `0.25`.

@@ -566,6 +566,42 @@ impl Zone {
         Ok(Zone::build(line, options))
     }
 
+    /// A corridor seen as a zone: a width on each side, its halves as the sides (each one part),
+    /// its options as the zone's. Nothing is rebuilt.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Corridor, CorridorOptions, Road, Side, Zone};
+    /// use geo::line_string;
+    ///
+    /// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// let corridor = Corridor::build(&road, &CorridorOptions::new(6_000.0, 2_000.0).unwrap());
+    /// let zone = Zone::of_corridor(&corridor);
+    /// assert_eq!(zone.area_km2(), corridor.area_km2());
+    /// assert_eq!(zone.parts()[1].outer_m, 2_000.0);
+    /// assert_eq!(zone.side(Side::Left), corridor.half(Side::Left));
+    /// ```
+    pub fn of_corridor(corridor: &super::Corridor) -> Zone {
+        let options = corridor.options();
+        let part = |side: Side| ZonePart {
+            side,
+            inner_m: 0.0,
+            outer_m: options.width_m(side),
+            polygons: corridor.half(side).clone(),
+        };
+        Zone {
+            road: corridor.road().clone(),
+            options: ZoneOptions::of_corridor(options),
+            names: corridor.names(),
+            whole: corridor.whole().clone(),
+            sides: [
+                corridor.half(Side::Left).clone(),
+                corridor.half(Side::Right).clone(),
+            ],
+            parts: vec![part(Side::Left), part(Side::Right)],
+        }
+    }
+
     /// The line the zone was built along.
     ///
     /// # Examples

@@ -159,6 +159,32 @@ impl LayerSet {
         })
     }
 
+    /// Adds the limit lines of a corridor that is one of the zones (`zone` = `zone_id` on each).
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::export::{LayerSet, NamedZone, QgisLayer};
+    /// use corridor::{Corridor, CorridorOptions, Road, Zone};
+    /// use geo::line_string;
+    ///
+    /// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let zones = [NamedZone::new("m4", "M4", Zone::of_corridor(&corridor))];
+    /// let layers = LayerSet::for_zones("M4", &[("m4", &road)], &zones, &[]).unwrap()
+    ///     .limit_lines(&corridor, "m4");
+    /// let lines = layers.layer(QgisLayer::ControlLines);
+    /// assert_eq!(lines.features.len(), 3); // the centre line and two limits
+    /// assert_eq!(lines.features[2].property("zone").unwrap(), "m4");
+    /// ```
+    pub fn limit_lines(mut self, corridor: &Corridor, zone_id: &str) -> LayerSet {
+        let lines = control_lines_geojson(corridor, &[]);
+        for mut f in lines.features.into_iter().skip(1) {
+            f.set_property("zone", zone_id);
+            self.control_lines.features.push(f);
+        }
+        self
+    }
+
     /// Adds named places (`kind` = `place` Points with a `name`), shown and labelled on the map
     /// page, in the KML and in the QGIS project, and written as their own layer.
     ///

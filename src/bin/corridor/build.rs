@@ -10,7 +10,7 @@ use corridor::patrol::{Patrol, PatrolOptions};
 use corridor::units::{parse_distance_m, parse_speed_kmh, trim_number};
 use corridor::{Corridor, Place, Places, Side, SideNames, Zone, control_lines, export};
 
-use crate::args::{CorridorArgs, Shape, TimingsArgs, usage};
+use crate::args::{CorridorArgs, RoadArgs, Shape, TimingsArgs, usage};
 use crate::crs;
 use crate::input::{Section, file_stem, read_geojson_text, read_section};
 
@@ -29,8 +29,12 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
+    /// An agreement file (TOML): its lines, zones, patrols, places and sites, built together
+    /// (instead of --road and the widths; see the README's "Agreement files").
+    #[arg(value_name = "AGREEMENT.toml", conflicts_with_all = ["road", "width", "north", "south", "left", "right", "start", "output_crs"])]
+    agreement: Option<PathBuf>,
     #[command(flatten)]
-    corridor: CorridorArgs,
+    corridor: Option<CorridorArgs>,
     /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson,
     /// checkpoints.geojson (named_places.geojson with --places), a QGIS style beside each,
     /// patrol.gpx, map.html, corridor.kml and corridor.qgs into (created if missing).
@@ -58,8 +62,16 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.agreement {
+        return crate::agreement::run(path, &args.out, &args.timings);
+    }
+    let Some(corridor_args) = &args.corridor else {
+        return Err(usage(
+            "give an agreement file (corridor build AGREEMENT.toml --out DIR) or --road and the widths",
+        ));
+    };
     let mut clock = args.timings.start();
-    let road_args = &args.corridor.road;
+    let road_args = &corridor_args.road;
     let crs = crs::open("--crs", road_args.crs.as_deref())?;
     let output_crs = crs::open("--output-crs", args.output_crs.as_deref())?;
     let output_crs_dir = match &output_crs {
@@ -67,10 +79,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
         None => None,
     };
     let s = read_section(road_args, crs.as_ref())?;
-    let shape = args.corridor.shape(&s)?;
+    let shape = corridor_args.shape(&s)?;
     clock.lap("read");
 
-    let patrol = plan_patrol(&s, &args)?;
+    let patrol = plan_patrol(&s, road_args, &args)?;
     let name = format!(
         "corridor {} – {} ({})",
         s.from.name,
@@ -154,7 +166,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
 
 /// The patrol from the start of the section to its end. Ends given as positions or chainages
 /// become places of their own, on the road, so that the patrol names them as the user did.
-fn plan_patrol(s: &Section, args: &BuildArgs) -> anyhow::Result<Patrol> {
+fn plan_patrol(s: &Section, road_args: &RoadArgs, args: &BuildArgs) -> anyhow::Result<Patrol> {
     let start = match &args.start {
         Some(text) => PatrolOptions::from_rfc3339(text).map_err(|e| usage(e.to_string()))?,
         None => {
@@ -179,7 +191,6 @@ fn plan_patrol(s: &Section, args: &BuildArgs) -> anyhow::Result<Patrol> {
         }
     }
     let places = Places::new(all);
-    let road_args = &args.corridor.road;
     let places_file = road_args.places.as_deref().unwrap_or(&road_args.road);
     Patrol::plan(&s.road, &places, &s.from.name, &s.to.name, &options)
         .with_context(|| format!("{}: patrol", places_file.display()))

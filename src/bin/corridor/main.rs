@@ -6,6 +6,7 @@
 //! share are declared once in `args`; reading the road and its section is `input`; everything
 //! about coordinate reference systems is `crs`.
 
+mod agreement;
 mod args;
 mod build;
 mod classify;

@@ -482,7 +482,7 @@ def build_sites(points, border):
             "Amuda countryside set out from it and returned to it",
             "source": "SOHR (syriahr.com/en/186985 and /311360: patrols 'set off from Sherik "
             "border crossing in Al-Darbasiyyah countryside' / 'from the crossing of Sherik "
-            "village west of Al-Derbasiyah'); Xeber24 (38th patrol, 28 Dec 2020: the 'Shirk' "
+            "village west of Al-Derbasiyah'); Xeber24 ('38th patrol': the 'Shirk' "
             "crossing 'west of Darbasiyah, 13 km away'); ANHA (Hawar News: 'the village of "
             "Sherkeh, west of Ad-Derbasiyah district, 13 km on the Syrian-Turkish border').",
             "method": f"No gazetteer has the village. The point of the border line "

@@ -1,6 +1,7 @@
 //! The M4 security corridor of the Additional Protocol of 5 March 2020: 6 km north and 6 km
 //! south of the M4, on the section of the joint patrols from Trumba (2 km west of Saraqib) to
-//! Ain al-Hawr.
+//! Ain al-Hawr, read from its agreement file, `data/agreements/m4_2020.toml` (the same as
+//! `corridor build data/agreements/m4_2020.toml --out DIR`).
 //!
 //! Also the joint patrol from Trumba to Ain al-Hawr and back, with its checkpoints, gates and
 //! GPX. The schedule (15 March 2020, 09:00 local time, UTC+03:00, 40 km/h, 10 min at each
@@ -16,13 +17,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+use corridor::agreement::Agreement;
 use corridor::classify::Classifier;
-use corridor::patrol::{Patrol, PatrolOptions};
-use corridor::{Cap, Corridor, CorridorOptions, Places, Road, Side, control_lines, export};
+use corridor::{Corridor, Side, control_lines, export};
 use geojson::{Feature, FeatureCollection, GeometryValue};
-
-/// A place farther than this from the road cannot stand for a point on it.
-const MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
 
 /// The sources of `data/` and their licences (data/README.md), credited in every map.
 const CREDITS: [&str; 3] = [
@@ -30,15 +28,6 @@ const CREDITS: [&str; 3] = [
     "Places: GeoNames, CC BY 4.0",
     "Road: corridor contributors",
 ];
-
-/// An illustrative start for the first joint patrol: the protocol gives only the date.
-const PATROL_START: &str = "2020-03-15T09:00:00+03:00";
-/// Illustrative convoy speed, km/h.
-const PATROL_SPEED_KMH: f64 = 40.0;
-/// Illustrative stop at each place on the way, minutes.
-const PATROL_DWELL_MIN: f64 = 10.0;
-/// Illustrative turnaround at Ain al-Hawr before the return leg, minutes.
-const PATROL_TURNAROUND_MIN: f64 = 30.0;
 
 fn main() {
     if let Err(e) = run() {
@@ -54,60 +43,41 @@ fn read(path: &Path) -> Result<String, String> {
 fn run() -> Result<(), String> {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let out = Path::new("out");
-    let road_path = data.join("m4.geojson");
-    let places_path = data.join("places.geojson");
-    let road = Road::from_geojson_str(&read(&road_path)?)
-        .map_err(|e| format!("{}: {e}", road_path.display()))?;
-    let places_text = read(&places_path)?;
-    let places = Places::from_geojson_str(&places_text)
-        .map_err(|e| format!("{}: {e}", places_path.display()))?;
-
-    // Build on the section in the road's own direction (west to east), so that left is north.
-    let west = places
-        .located(&road, "Ain al-Hawr", MAX_PLACE_DISTANCE_M)
-        .map_err(|e| format!("{}: {e}", places_path.display()))?;
-    let east = places
-        .located(&road, "Trumba", MAX_PLACE_DISTANCE_M)
-        .map_err(|e| format!("{}: {e}", places_path.display()))?;
-    let section = road
-        .section_m(west.chainage_m, east.chainage_m)
-        .map_err(|e| e.to_string())?;
-    let options = CorridorOptions::new(6_000.0, 6_000.0)
-        .map_err(|e| e.to_string())?
-        .cap(Cap::Flat);
-
+    // The protocol as an agreement file: the road, its places, the corridor's section, widths,
+    // caps and tolerance, and the patrol with its illustrative schedule.
     let started = Instant::now();
-    let corridor = Corridor::build(&section, &options);
+    let agreement = Agreement::read(data.join("agreements").join("m4_2020.toml"))
+        .and_then(|a| a.build())
+        .map_err(|e| e.to_string())?;
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
-
+    let zone = agreement.zones().first().ok_or("m4_2020.toml: no zone")?;
+    let corridor = zone
+        .corridor
+        .as_ref()
+        .ok_or("m4_2020.toml: the zone is not a corridor (a width either side)")?;
+    let (west_m, east_m) = (zone.from_m, zone.to_m);
+    let legs = agreement
+        .patrols()
+        .first()
+        .map(|(_, legs)| legs.clone())
+        .ok_or("m4_2020.toml: no patrol")?;
     let name = "M4 security corridor (Additional Protocol, 5 March 2020)";
-
-    // The patrol runs east to west, against the road's drawing.
-    let patrol_options = PatrolOptions::from_rfc3339(PATROL_START)
-        .and_then(|o| o.speed_kmh(PATROL_SPEED_KMH))
-        .and_then(|o| o.dwell_min(PATROL_DWELL_MIN))
-        .and_then(|o| o.max_place_distance_m(MAX_PLACE_DISTANCE_M))
-        .map_err(|e| e.to_string())?;
-    let patrol = Patrol::plan(&road, &places, "Trumba", "Ain al-Hawr", &patrol_options)
-        .map_err(|e| format!("{}: {e}", places_path.display()))?;
-    let back = patrol
-        .return_leg(PATROL_TURNAROUND_MIN)
-        .map_err(|e| e.to_string())?;
-    let legs = [patrol, back];
-    let gates = control_lines::patrol_gates(&corridor, &legs[0]).map_err(|e| e.to_string())?;
+    let places_path = data.join("places.geojson");
+    let places_text = read(&places_path)?;
+    let gates = control_lines::patrol_gates(corridor, &legs[0]).map_err(|e| e.to_string())?;
 
     let area = AreaLayers::read(&data)?;
-    let villages = populated_places_in(&corridor, &area.populated_places)?;
+    let villages = populated_places_in(corridor, &area.populated_places)?;
     let villages_layer = villages_geojson(&villages);
     let villages_map_layer = villages_map_geojson(&villages);
-    let governorate_lines = governorate_lines_near(&area.governorates, &corridor)?;
+    let governorate_lines = governorate_lines_near(&area.governorates, corridor)?;
 
     // Every layer, and the named places for orientation, with the data's sources credited
     // (data/README.md, "Licences and attribution"); the governorate lines and the villages in
     // the corridor on the map page and in the KML.
     let places_layer = export::layer_from_geojson_str(&places_text)
         .map_err(|e| format!("{}: {e}", places_path.display()))?;
-    let layers = export::LayerSet::new(name, &corridor, &gates, &legs)
+    let layers = export::LayerSet::new(name, corridor, &gates, &legs)
         .map_err(|e| e.to_string())?
         .places(places_layer)
         .map_layer("Governorate lines", governorate_lines, true)
@@ -147,8 +117,8 @@ fn run() -> Result<(), String> {
     println!(
         "  section length   {:>9.2} km  (road chainage {:.2} to {:.2} km)",
         corridor.length_m() / 1000.0,
-        west.chainage_m / 1000.0,
-        east.chainage_m / 1000.0
+        west_m / 1000.0,
+        east_m / 1000.0
     );
     println!("  corridor area    {:>9.2} km²", corridor.area_km2());
     for side in [Side::Left, Side::Right] {
@@ -168,17 +138,19 @@ fn run() -> Result<(), String> {
             .map(|p| p.exterior().0.len())
             .sum::<usize>()
     );
-    println!("  built in {build_ms:.1} ms");
+    println!("  read and built in {build_ms:.1} ms (corridor, patrol and its return)");
     for leg in &legs {
         println!();
         println!(
-            "Patrol {} – {}: {:.2} km, {} to {} (illustrative schedule: {PATROL_SPEED_KMH} km/h, \
-             {PATROL_DWELL_MIN} min at each place)",
+            "Patrol {} – {}: {:.2} km, {} to {} (illustrative schedule: {} km/h, {} min at each \
+             place)",
             leg.from(),
             leg.to(),
             leg.length_m() / 1000.0,
             leg.start().format("%H:%M"),
             leg.end().format("%H:%M"),
+            leg.options().speed_kmh,
+            leg.options().dwell_min,
         );
         for line in leg.schedule_table().lines() {
             println!("  {line}");

@@ -63,8 +63,7 @@ use crate::patrol::{DEFAULT_MAX_PLACE_DISTANCE_M, Patrol, PatrolOptions};
 use crate::road::Endpoint;
 use crate::units::{UnitError, parse_distance_m, parse_minutes, parse_reach, parse_speed_kmh};
 use crate::{
-    Cap, Corridor, CorridorOptions, Extent, Place, Places, Road, Side, SideNames, Zone,
-    ZoneOptions,
+    Cap, Corridor, CorridorOptions, Extent, Place, Places, Road, Side, SideNames, Zone, ZoneOptions,
 };
 
 /// How far from its line a place (or `LON,LAT`) that ends a zone, a stretch, an exception or a
@@ -296,7 +295,12 @@ impl Agreement {
         self.spec.zones.keys().map(String::as_str).collect()
     }
 
-    fn error(&self, span: Option<Range<usize>>, key: &str, message: impl fmt::Display) -> AgreementError {
+    fn error(
+        &self,
+        span: Option<Range<usize>>,
+        key: &str,
+        message: impl fmt::Display,
+    ) -> AgreementError {
         AgreementError {
             file: self.path.clone(),
             line: span.map(|s| line_of(&self.text, s.start)),
@@ -324,8 +328,13 @@ impl Agreement {
         }
         for (id, line) in &spec.lines {
             let kind = line.get_ref().kind.get_ref();
-            kind.parse::<LineKind>()
-                .map_err(|e| self.error(Some(line.get_ref().kind.span()), &format!("lines.{id}.kind"), e))?;
+            kind.parse::<LineKind>().map_err(|e| {
+                self.error(
+                    Some(line.get_ref().kind.span()),
+                    &format!("lines.{id}.kind"),
+                    e,
+                )
+            })?;
         }
         for (id, zone) in &spec.zones {
             let z = zone.get_ref();
@@ -362,17 +371,18 @@ impl Agreement {
     }
 
     fn line_named(&self, name: &toml::Spanned<String>, key: &str) -> Result<usize, AgreementError> {
-        self.spec
-            .lines
-            .get_index_of(name.get_ref())
-            .ok_or_else(|| {
-                let known: Vec<&str> = self.spec.lines.keys().map(String::as_str).collect();
-                self.error(
-                    Some(name.span()),
-                    key,
-                    format!("no line `{}` in [lines] (there is: {})", name.get_ref(), known.join(", ")),
-                )
-            })
+        self.spec.lines.get_index_of(name.get_ref()).ok_or_else(|| {
+            let known: Vec<&str> = self.spec.lines.keys().map(String::as_str).collect();
+            self.error(
+                Some(name.span()),
+                key,
+                format!(
+                    "no line `{}` in [lines] (there is: {})",
+                    name.get_ref(),
+                    known.join(", ")
+                ),
+            )
+        })
     }
 
     fn endpoint(&self, end: &toml::Spanned<String>, key: &str) -> Result<Endpoint, AgreementError> {
@@ -388,8 +398,9 @@ impl Agreement {
         key: &str,
         parse: impl Fn(&str) -> Result<T, UnitError>,
     ) -> Result<T, AgreementError> {
-        let written = text(value.get_ref())
-            .ok_or_else(|| self.error(Some(value.span()), key, "expected a text such as \"10km\""))?;
+        let written = text(value.get_ref()).ok_or_else(|| {
+            self.error(Some(value.span()), key, "expected a text such as \"10km\"")
+        })?;
         parse(&written).map_err(|e| self.error(Some(value.span()), key, e))
     }
 
@@ -437,10 +448,19 @@ impl Agreement {
         }
     }
 
-    fn patrol_options(&self, id: &str, p: &spec::PatrolSpec) -> Result<PatrolOptions, AgreementError> {
+    fn patrol_options(
+        &self,
+        id: &str,
+        p: &spec::PatrolSpec,
+    ) -> Result<PatrolOptions, AgreementError> {
         let key = |name: &str| format!("patrols.{id}.{name}");
-        let start = text(p.start.get_ref())
-            .ok_or_else(|| self.error(Some(p.start.span()), &key("start"), "expected an RFC 3339 time"))?;
+        let start = text(p.start.get_ref()).ok_or_else(|| {
+            self.error(
+                Some(p.start.span()),
+                &key("start"),
+                "expected an RFC 3339 time",
+            )
+        })?;
         let mut options = PatrolOptions::from_rfc3339(&start)
             .map_err(|e| self.error(Some(p.start.span()), &key("start"), e))?;
         if let Some(v) = &p.speed {
@@ -465,17 +485,27 @@ impl Agreement {
             Some(v) => self.quantity(v, &key("stops_within"), parse_distance_m)?,
             None => DEFAULT_MAX_PLACE_DISTANCE_M,
         };
-        options
-            .max_place_distance_m(within_m)
-            .map_err(|e| self.error(p.stops_within.as_ref().map(|v| v.span()), &key("stops_within"), e))
+        options.max_place_distance_m(within_m).map_err(|e| {
+            self.error(
+                p.stops_within.as_ref().map(|v| v.span()),
+                &key("stops_within"),
+                e,
+            )
+        })
     }
 
     /// Reads the lines, places and sites the agreement names.
     fn read_data(&self) -> Result<Data, AgreementError> {
-        let read = |file: &toml::Spanned<String>, key: &str| -> Result<(PathBuf, String), AgreementError> {
+        let read = |file: &toml::Spanned<String>,
+                    key: &str|
+         -> Result<(PathBuf, String), AgreementError> {
             let path = self.resolve(file.get_ref());
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                self.error(Some(file.span()), key, format!("{}: cannot read it: {e}", path.display()))
+                self.error(
+                    Some(file.span()),
+                    key,
+                    format!("{}: cannot read it: {e}", path.display()),
+                )
             })?;
             Ok((path, text))
         };
@@ -484,7 +514,11 @@ impl Agreement {
             let key = format!("lines.{id}.file");
             let (path, text) = read(&line.get_ref().file, &key)?;
             let road = Road::from_geojson_str(&text).map_err(|e| {
-                self.error(Some(line.get_ref().file.span()), &key, format!("{}: {e}", path.display()))
+                self.error(
+                    Some(line.get_ref().file.span()),
+                    &key,
+                    format!("{}: {e}", path.display()),
+                )
             })?;
             lines.push((id.clone(), road));
         }
@@ -548,9 +582,8 @@ impl Agreement {
         let section = if from_m == 0.0 && to_m == road.length_m() {
             road.clone()
         } else {
-            road.section_m(from_m, to_m).map_err(|e| {
-                self.error(ends[0].or(ends[1]).map(|e| e.span()), key, e)
-            })?
+            road.section_m(from_m, to_m)
+                .map_err(|e| self.error(ends[0].or(ends[1]).map(|e| e.span()), key, e))?
         };
         Ok(OnLine {
             line: line.get_ref().clone(),
@@ -592,7 +625,11 @@ impl Agreement {
         let names = SideNames::for_road(&on.section);
         let [left, right] = self.sides_on(&z.sides(), &key, spanned.span(), names)?;
         if left.is_none() && right.is_none() && z.stretch.is_empty() {
-            return Err(self.error(Some(spanned.span()), &key, "no side has a width: give north, south, left or right"));
+            return Err(self.error(
+                Some(spanned.span()),
+                &key,
+                "no side has a width: give north, south, left or right",
+            ));
         }
         let tolerance_m = self.tolerance_m(id, z)?;
         let cap = self.cap(id, z)?;
@@ -865,7 +902,11 @@ impl BuiltAgreement {
     pub fn layers(&self) -> Result<LayerSet, GpxError> {
         let lines: Vec<(&str, &Road)> = self.lines.iter().map(|(id, r)| (id.as_str(), r)).collect();
         let zones: Vec<NamedZone> = self.zones.iter().map(|z| z.named.clone()).collect();
-        let legs: Vec<Patrol> = self.patrols.iter().flat_map(|(_, legs)| legs.clone()).collect();
+        let legs: Vec<Patrol> = self
+            .patrols
+            .iter()
+            .flat_map(|(_, legs)| legs.clone())
+            .collect();
         let title = match &self.date {
             Some(date) => format!("{} ({date})", self.name),
             None => self.name.clone(),
@@ -883,7 +924,10 @@ impl BuiltAgreement {
             layers = layers.map_layer("Sites", sites.clone(), false);
         }
         if let Some(source) = &self.source {
-            layers = layers.credit(format!("Agreement: {}", source.lines().next().unwrap_or("")));
+            layers = layers.credit(format!(
+                "Agreement: {}",
+                source.lines().next().unwrap_or("")
+            ));
         }
         Ok(layers)
     }

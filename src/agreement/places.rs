@@ -186,8 +186,7 @@ fn role_colour(role: &str) -> &'static str {
     let role = role.to_ascii_lowercase();
     if role.contains("observation") {
         "#d62728"
-    } else if role.contains("coordination") || role.contains("centre") || role.contains("center")
-    {
+    } else if role.contains("coordination") || role.contains("centre") || role.contains("center") {
         "#9467bd"
     } else if role.contains("crossing") {
         "#8c564b"

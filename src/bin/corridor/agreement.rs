@@ -72,7 +72,11 @@ fn reach(zone: &Zone) -> String {
     words.join(", ")
 }
 
-fn print_summary(built: &BuiltAgreement, rows: &[PlaceRow], written: &[PathBuf]) -> anyhow::Result<()> {
+fn print_summary(
+    built: &BuiltAgreement,
+    rows: &[PlaceRow],
+    written: &[PathBuf],
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match &built.date {
         Some(date) => writeln!(out, "agreement {} ({date})", built.name)?,
@@ -80,7 +84,10 @@ fn print_summary(built: &BuiltAgreement, rows: &[PlaceRow], written: &[PathBuf])
     }
     for z in built.zones() {
         let zone = &z.named.zone;
-        let inside = rows.iter().filter(|r| r.zone == z.named.id && r.inside).count();
+        let inside = rows
+            .iter()
+            .filter(|r| r.zone == z.named.id && r.inside)
+            .count();
         let listed = rows.iter().filter(|r| r.zone == z.named.id).count();
         writeln!(
             out,

@@ -2,7 +2,7 @@
 //! the corridor's widths and caps, `--timings`. Each subcommand's own arguments sit in its file.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
@@ -34,8 +34,14 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 #[derive(Debug, Args)]
 pub struct RoadArgs {
     /// The road: GeoJSON LineString or MultiLineString (an OpenStreetMap extract works as is).
-    #[arg(long, value_name = "ROAD.geojson")]
-    pub road: PathBuf,
+    // Optional only so that `build AGREEMENT.toml` can go without it; required otherwise.
+    #[arg(
+        long = "road",
+        id = "road",
+        value_name = "ROAD.geojson",
+        required = true
+    )]
+    pub road_file: Option<PathBuf>,
     /// Named places (GeoJSON Point features with a `name`), for --from/--to by name.
     #[arg(long, value_name = "PLACES.geojson")]
     pub places: Option<PathBuf>,
@@ -60,6 +66,15 @@ pub struct Reach(pub Option<Extent>);
 
 fn parse_reach(s: &str) -> Result<Reach, String> {
     units::parse_reach(s).map(Reach).map_err(|e| e.to_string())
+}
+
+impl RoadArgs {
+    /// The road file (always given where clap requires it).
+    pub fn road(&self) -> anyhow::Result<&Path> {
+        self.road_file
+            .as_deref()
+            .ok_or_else(|| usage("give --road ROAD.geojson (or an agreement file to build)"))
+    }
 }
 
 /// The widths of the two halves.

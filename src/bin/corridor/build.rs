@@ -28,13 +28,16 @@ Examples:
       --except Qamishli..km:330 --out ne_syria/";
 
 #[derive(Debug, Args)]
+// With an agreement file the road and widths come from it: neither is required then (checked
+// in `run` when there is no agreement).
+#[command(mut_arg("road", |a| a.required(false)), mut_group("WidthArgs", |g| g.required(false)))]
 pub struct BuildArgs {
     /// An agreement file (TOML): its lines, zones, patrols, places and sites, built together
     /// (instead of --road and the widths; see the README's "Agreement files").
     #[arg(value_name = "AGREEMENT.toml", conflicts_with_all = ["road", "width", "north", "south", "left", "right", "start", "output_crs"])]
     agreement: Option<PathBuf>,
     #[command(flatten)]
-    corridor: Option<CorridorArgs>,
+    corridor: CorridorArgs,
     /// Directory to write zones.geojson, control_lines.geojson, patrol.geojson,
     /// checkpoints.geojson (named_places.geojson with --places), a QGIS style beside each,
     /// patrol.gpx, map.html, corridor.kml and corridor.qgs into (created if missing).
@@ -65,11 +68,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.agreement {
         return crate::agreement::run(path, &args.out, &args.timings);
     }
-    let Some(corridor_args) = &args.corridor else {
-        return Err(usage(
-            "give an agreement file (corridor build AGREEMENT.toml --out DIR) or --road and the widths",
-        ));
-    };
+    let corridor_args = &args.corridor;
+    let road_path = corridor_args.road.road()?;
     let mut clock = args.timings.start();
     let road_args = &corridor_args.road;
     let crs = crs::open("--crs", road_args.crs.as_deref())?;
@@ -87,12 +87,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
         "corridor {} – {} ({})",
         s.from.name,
         s.to.name,
-        file_stem(&road_args.road)
+        file_stem(road_path)
     );
     let legs = std::slice::from_ref(&patrol);
     let tolerance = |e: corridor::ZoneError| usage(e.to_string());
     // A zone that would hold a pole cannot be drawn as lon/lat polygons: one clear error.
-    let road_name = || format!("{}", road_args.road.display());
+    let road_name = || format!("{}", road_path.display());
     let (built, layers) = match shape {
         Shape::Corridor(options) => {
             let options = options
@@ -102,7 +102,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
                 .part("corridor", || Corridor::try_build(&s.section, &options))
                 .with_context(road_name)?;
             let gates = control_lines::patrol_gates(&corridor, &patrol)
-                .with_context(|| format!("{}: gates", road_args.road.display()))?;
+                .with_context(|| format!("{}: gates", road_path.display()))?;
             // Made before the directory, so that a patrol it cannot describe leaves nothing
             // behind.
             let layers =
@@ -191,7 +191,10 @@ fn plan_patrol(s: &Section, road_args: &RoadArgs, args: &BuildArgs) -> anyhow::R
         }
     }
     let places = Places::new(all);
-    let places_file = road_args.places.as_deref().unwrap_or(&road_args.road);
+    let places_file = match &road_args.places {
+        Some(file) => file.as_path(),
+        None => road_args.road()?,
+    };
     Patrol::plan(&s.road, &places, &s.from.name, &s.to.name, &options)
         .with_context(|| format!("{}: patrol", places_file.display()))
 }

@@ -45,8 +45,9 @@ pub fn file_stem(path: &Path) -> String {
 }
 
 pub fn read_section(args: &RoadArgs, crs: Option<&Crs>) -> anyhow::Result<Section> {
-    let road_file = args.road.display();
-    let road_text = read_geojson_text(&args.road, crs)?;
+    let road_path = args.road()?;
+    let road_file = road_path.display();
+    let road_text = read_geojson_text(road_path, crs)?;
     let road = Road::from_geojson_str(&road_text).with_context(|| road_file.to_string())?;
     let places = match &args.places {
         Some(path) => Places::from_geojson_str(&read_geojson_text(path, crs)?)
@@ -86,7 +87,7 @@ pub fn read_section(args: &RoadArgs, crs: Option<&Crs>) -> anyhow::Result<Sectio
         located.map_err(|e| match e {
             EndpointError::OutOfRange { .. } => usage(format!("{e} (or give --crs)")),
             EndpointError::Place(_) => {
-                let places_file = args.places.as_deref().unwrap_or(&args.road);
+                let places_file = args.places.as_deref().unwrap_or(road_path);
                 anyhow::Error::new(e).context(places_file.display().to_string())
             }
             _ => anyhow::Error::new(e).context(road_file.to_string()),

@@ -51,6 +51,14 @@ pub enum UnitError {
         /// The text as given.
         text: String,
     },
+    /// A width beyond the largest allowed.
+    #[error("`{text}`: a width must be at most {max_km} km")]
+    TooWide {
+        /// The text as given.
+        text: String,
+        /// The largest width, km.
+        max_km: f64,
+    },
     /// A band `A..B` whose ends are not `0 ≤ A < B` (or B is beyond the largest width).
     #[error("`{text}`: a band A..B needs 0 ≤ A < B ≤ {max_km} km (as in 10km..30km)")]
     BadBand {
@@ -117,8 +125,9 @@ pub fn parse_distance_m(s: &str) -> Result<f64, UnitError> {
 /// Distances as [`parse_distance_m`] reads them; the [`Extent`] holds metres.
 ///
 /// # Errors
-/// What [`parse_distance_m`] returns for either end, and [`UnitError::BadBand`] for a band whose
-/// ends are not `0 ≤ inner < outer ≤` [`MAX_WIDTH_M`](crate::MAX_WIDTH_M).
+/// What [`parse_distance_m`] returns for either end, [`UnitError::TooWide`] for a width above
+/// [`MAX_WIDTH_M`](crate::MAX_WIDTH_M), and [`UnitError::BadBand`] for a band whose ends are not
+/// `0 ≤ inner < outer ≤ MAX_WIDTH_M`.
 ///
 /// # Examples
 /// ```
@@ -135,21 +144,25 @@ pub fn parse_reach(s: &str) -> Result<Option<Extent>, UnitError> {
     if is_zero(text) {
         return Ok(None);
     }
-    let extent = match text.split_once("..") {
+    let max_km = crate::MAX_WIDTH_M / 1_000.0;
+    match text.split_once("..") {
         Some((inner, outer)) => {
             let inner_m = if is_zero(inner.trim()) {
                 0.0
             } else {
                 parse_distance_m(inner)?
             };
-            Extent::band_m(inner_m, parse_distance_m(outer)?)
+            Extent::band_m(inner_m, parse_distance_m(outer)?).map_err(|_| UnitError::BadBand {
+                text: s.into(),
+                max_km,
+            })
         }
-        None => Extent::width_m(parse_distance_m(text)?),
-    };
-    extent.map(Some).map_err(|_| UnitError::BadBand {
-        text: s.into(),
-        max_km: crate::MAX_WIDTH_M / 1_000.0,
-    })
+        None => Extent::width_m(parse_distance_m(text)?).map_err(|_| UnitError::TooWide {
+            text: s.into(),
+            max_km,
+        }),
+    }
+    .map(Some)
 }
 
 /// `0`, `0m`, `0 km`, `0.0`: a distance of nothing.

@@ -4,7 +4,8 @@
 //! # Rules
 //! - The nearest point of the road section decides ([`Road::locate`]): its side, its chainage and
 //!   the distance. At the outside of a corner the nearest point is the corner vertex.
-//! - A point is inside when its distance is at most the width of its side; against a [`Zone`],
+//! - A point is inside when its distance is at most the width of its side; a point on the line
+//!   (within the tolerance) is on whichever side holds it, where only one does; against a [`Zone`],
 //!   when the distance lies within the extent of its side at its chainage (nothing in an
 //!   exception or on a side with none; the band's inner and outer distances included).
 //! - With flat caps, a point beyond either end (behind the geodesic normal to the road at its
@@ -308,14 +309,24 @@ impl Classifier {
         } else {
             at.chainage_m
         };
-        let reach = self.rules.extent_at(at.side, lookup_m);
-        let inside = reach
-            .is_some_and(|e| e.inner_m() <= at.distance_m && at.distance_m <= e.outer_m())
-            && (self.rules.cap == Cap::Round || !at.beyond_end);
+        let holds = |side: Side| {
+            self.rules
+                .extent_at(side, lookup_m)
+                .is_some_and(|e| e.inner_m() <= at.distance_m && at.distance_m <= e.outer_m())
+        };
+        // A point on the line (within the tolerance: a border crossing) is on the side that
+        // holds it, when only one does (a zone on one side of a border).
+        let on_line = at.distance_m <= self.rules.tolerance_m;
+        let side = if on_line && !holds(at.side) && holds(at.side.opposite()) {
+            at.side.opposite()
+        } else {
+            at.side
+        };
+        let inside = holds(side) && (self.rules.cap == Cap::Round || !at.beyond_end);
         Ok(Classification {
             inside,
-            side: at.side,
-            side_name: self.names.name(at.side),
+            side,
+            side_name: self.names.name(side),
             distance_m: at.distance_m,
             chainage_km: at.chainage_m / 1_000.0,
         })

@@ -43,9 +43,7 @@ use crate::{Road, Side, SideNames};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ZoneError {
     /// A band whose distances are not `0 ≤ inner < outer ≤ MAX_WIDTH_M` metres.
-    #[error(
-        "band {inner_m} m to {outer_m} m is not allowed: it needs 0 ≤ inner < outer ≤ {MAX_WIDTH_M} m"
-    )]
+    #[error("{}", extent_message(*inner_m, *outer_m))]
     BadExtent {
         /// The inner distance given, metres.
         inner_m: f64,
@@ -66,6 +64,18 @@ pub enum ZoneError {
         /// Where it ends, metres along the line.
         to_m: f64,
     },
+}
+
+fn extent_message(inner_m: f64, outer_m: f64) -> String {
+    if inner_m == 0.0 {
+        format!(
+            "width {outer_m} m is not allowed: it must be more than 0 and at most {MAX_WIDTH_M} m"
+        )
+    } else {
+        format!(
+            "band {inner_m} m to {outer_m} m is not allowed: it needs 0 ≤ inner < outer ≤ {MAX_WIDTH_M} m"
+        )
+    }
 }
 
 /// How far a side of a zone reaches: the band between two geodesic distances from the line.

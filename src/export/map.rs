@@ -327,6 +327,8 @@ fn legend_label(f: &Feature) -> String {
             Some(w) => format!("{} half ({} km)", capitalised(text("side")), km(w)),
             None => format!("{} half", capitalised(text("side"))),
         },
+        // An agreement's lines go by their ids (`border`), a corridor's by what it is.
+        "centerline" if !matches!(text("name"), "" | "centerline") => capitalised(text("name")),
         "centerline" => "Road (centre line)".into(),
         "limit" => format!("{} limit", capitalised(text("side"))),
         "gate" => "Gate".into(),

@@ -259,3 +259,34 @@ fn features_written(out: &Path) -> usize {
     .sum::<usize>()
         + feature_count(&data("places.geojson"))
 }
+
+/// An agreement's page: every zone and side in the legend, the sites drawn, no script error.
+#[test]
+fn chromium_draws_an_agreement_with_a_legend_per_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let agreement = data_arg("agreements/sochi_2019_ne_syria.toml");
+    assert_ok(&run_in(dir.path(), &["build", &agreement, "--out", "ne"]));
+    let Some(dom) = render(&dir.path().join("ne/map.html")) else {
+        return;
+    };
+    assert_eq!(
+        body_attribute(&dom, "data-script-error"),
+        None,
+        "{dom:.2000}"
+    );
+    // Zones, control lines, routes, checkpoints, named places, and the sites.
+    assert_eq!(
+        body_attribute(&dom, "data-layers-drawn").as_deref(),
+        Some("6")
+    );
+    for label in [
+        "YPG withdrawal to 30 km (item 5): south, 30 km",
+        "Operation Peace Spring area, 32 km (item 3): south, 32 km",
+        "Joint patrols west, 10 km (item 5): south, 10 km",
+        "Joint patrols east, 10 km, except Qamishli (item 5): south, 10 km",
+        "Border",
+        "Site",
+    ] {
+        assert!(dom.contains(label), "the legend lacks {label}");
+    }
+}

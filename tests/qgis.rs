@@ -365,3 +365,47 @@ fn assert_opens_styled(
         assert!(share > 0.05, "{half} half covers {share:.3} of the picture");
     }
 }
+
+/// An agreement's files in QGIS: every zone and side has its own rule (none on the catch-all),
+/// in the colours the map page uses, and the project opens.
+#[test]
+fn qgis_opens_an_agreement_with_a_rule_per_zone_and_side() {
+    if skip_without_pyqgis() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    run_ok(
+        Command::new(env!("CARGO_BIN_EXE_corridor"))
+            .arg("build")
+            .arg(data.join("agreements/sochi_2019_ne_syria.toml"))
+            .args(["--out", "out"])
+            .current_dir(dir.path()),
+    );
+    let out = dir.path().join("out");
+    let script = dir.path().join("check.py");
+    std::fs::write(&script, CHECK).unwrap();
+    let o = Command::new(PYTHON)
+        .arg(&script)
+        .arg(&out)
+        .arg(out.join("sochi_2019_ne_syria.qgs"))
+        .arg(dir.path().join("ne.png"))
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let layers = report["layers"].as_object().unwrap();
+    for (name, l) in layers {
+        assert_eq!(l["valid"], true, "{name}");
+        assert_eq!(l["renderer"], "RuleRenderer", "{name}: not styled");
+        assert_eq!(
+            l["else_hits"], 0,
+            "{name}: features without a rule of their own"
+        );
+    }
+    // Four zones, each its outline and its south side, and the catch-all.
+    assert_eq!(layers["zones.geojson"]["rules"], 9);
+    assert!(layers.contains_key("places.geojson"));
+    assert_eq!(report["project_read"], true);
+}

@@ -310,6 +310,15 @@ fn rules(layer: QgisLayer) -> Vec<Rule> {
                     size_mm: 1.8,
                 },
             ),
+            // Sites of an agreement (crossings, bases, observation posts), with their role.
+            rule(
+                r#""kind" = 'site'"#,
+                "Site",
+                Symbol::Marker {
+                    colour: "#9467bd",
+                    size_mm: 2.6,
+                },
+            ),
             else_rule(
                 "Other point",
                 Symbol::Marker {

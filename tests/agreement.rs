@@ -325,3 +325,54 @@ fn bad_agreements_get_one_line_naming_file_line_and_key() {
         assert!(!d.path("out").exists(), "{what}: wrote output");
     }
 }
+
+/// Stretches, exceptions and bands from a file: 100 km along the equator, eastward (south is
+/// right), 10 km south with 5 km from km 20 to km 40 and none from km 60 to km 70, and a band
+/// 2–4 km north from km 10 to the end: areas as the widths say.
+#[test]
+fn stretches_exceptions_and_bands_from_a_file() {
+    let d = Workdir::new();
+    d.write(
+        "equator.geojson",
+        r#"{"type": "LineString", "coordinates": [[0.0, 0.0], [0.8983152841195214, 0.0]]}"#,
+    );
+    d.write(
+        "a.toml",
+        r#"name = "Equator"
+[lines.eq]
+file = "equator.geojson"
+kind = "other"
+[zones.south]
+line = "eq"
+north = "0"
+south = "10km"
+except = [{ from = "km:60", to = "km:70" }]
+[[zones.south.stretch]]
+from = "km:20"
+to = "km:40"
+south = "5km"
+[zones.band]
+line = "eq"
+from = "km:10"
+north = "2km..4km"
+south = 0
+"#,
+    );
+    assert_ok(&d.run(&["build", "a.toml", "--out", "o"]));
+    let zones = d.json("o/zones.geojson");
+    let area = |k: usize| {
+        zones["features"][k]["properties"]["area_km2"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((area(0) - 800.0).abs() < 0.5, "south zone {} km²", area(0));
+    assert!((area(2) - 180.0).abs() < 0.5, "band {} km²", area(2));
+    assert_eq!(zones["features"][3]["properties"]["side"], "north");
+    assert_eq!(zones["features"][3]["properties"]["inner_m"], 2000.0);
+    assert!(
+        zones["features"][0]["properties"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("south 5 km from km 20 to km 40; none from km 60 to km 70")
+    );
+}

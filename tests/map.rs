@@ -285,7 +285,8 @@ fn chromium_draws_an_agreement_with_a_legend_per_zone() {
         "Joint patrols west, 10 km (item 5): south, 10 km",
         "Joint patrols east, 10 km, except Qamishli (item 5): south, 10 km",
         "Border",
-        "Site",
+        "Joint patrol start point",
+        "Russian military police base",
     ] {
         assert!(dom.contains(label), "the legend lacks {label}");
     }

@@ -184,7 +184,9 @@ pub fn places_geojson(rows: &[PlaceRow]) -> FeatureCollection {
 /// Colour of a site's marker by its role.
 fn role_colour(role: &str) -> &'static str {
     let role = role.to_ascii_lowercase();
-    if role.contains("observation") {
+    if role.contains("patrol") {
+        "#2ca02c"
+    } else if role.contains("observation") {
         "#d62728"
     } else if role.contains("coordination") || role.contains("centre") || role.contains("center") {
         "#9467bd"
@@ -200,10 +202,12 @@ pub(super) fn sites_layer(mut fc: FeatureCollection) -> FeatureCollection {
     for f in &mut fc.features {
         let role = text(f, "role");
         let name = text(f, "name");
-        let title = if role.is_empty() {
+        // The role's short form, before any colon: "joint patrol start point".
+        let short = role.split(':').next().unwrap_or("").trim();
+        let title = if short.is_empty() {
             name
         } else {
-            format!("{name} ({role})")
+            format!("{name} ({short})")
         };
         let colour = role_colour(&role);
         let properties = f.properties.get_or_insert_with(Default::default);

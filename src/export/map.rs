@@ -341,6 +341,11 @@ fn legend_label(f: &Feature) -> String {
             _ => "Checkpoint".into(),
         },
         "place" => "Named place".into(),
+        // A site by its role, up to the first colon (the rest is the role's detail).
+        "site" => match text("role").split(':').next().map(str::trim) {
+            Some(role) if !role.is_empty() => capitalised(role),
+            _ => "Site".into(),
+        },
         "" => match &f.geometry {
             Some(g) => g.value.type_name().to_string(),
             None => "Feature".into(),

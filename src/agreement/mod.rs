@@ -764,7 +764,7 @@ impl Agreement {
     ///
     /// let dir = tempfile::tempdir().unwrap();
     /// std::fs::write(dir.path().join("border.geojson"), r#"{"type": "LineString",
-    ///     "coordinates": [[38.0, 36.8], [39.0, 36.9], [40.0, 36.9]]}"#).unwrap();
+    ///     "coordinates": [[38.0, 36.8], [40.0, 36.8]]}"#).unwrap();
     /// let text = r#"
     /// name = "A border"
     /// [lines.border]

@@ -612,6 +612,30 @@ impl Zone {
         }
     }
 
+    /// How far the zone reaches on `side`: the nearest inner and the farthest outer distance
+    /// of its parts there (a band's 10 km and 30 km; a stepped side's narrowest inner and widest
+    /// outer), or `None` for a side with nothing.
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Extent, Road, Side, Zone, ZoneOptions};
+    /// use geo::line_string;
+    ///
+    /// let line = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.1, y: 0.0)]).unwrap();
+    /// let zone = Zone::build(&line, &ZoneOptions::new(None, Extent::band_m(1_000.0, 3_000.0).ok()));
+    /// assert_eq!(zone.reach_m(Side::Right), Some((1_000.0, 3_000.0)));
+    /// assert_eq!(zone.reach_m(Side::Left), None);
+    /// ```
+    pub fn reach_m(&self, side: Side) -> Option<(f64, f64)> {
+        self.parts
+            .iter()
+            .filter(|p| p.side == side)
+            .fold(None, |acc, p| {
+                let (inner_m, outer_m) = acc.unwrap_or((p.inner_m, p.outer_m));
+                Some((inner_m.min(p.inner_m), outer_m.max(p.outer_m)))
+            })
+    }
+
     /// The line the zone was built along.
     ///
     /// # Examples

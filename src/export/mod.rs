@@ -30,4 +30,4 @@ pub use qml::{QgisLayer, layer_qml};
 #[cfg(feature = "png")]
 pub use svg::map_png;
 pub use svg::{RenderError, map_svg, write_map_picture};
-pub use zone_layer::{NamedZone, zones_layer};
+pub use zone_layer::{NamedZone, reach_words, zones_layer};

@@ -71,8 +71,15 @@ pub(crate) fn static_colour(colour: &str) -> &'static str {
         .unwrap_or("#999999")
 }
 
-/// `10 km`, `10–30 km`: how a side's reach reads in titles and legends.
-pub(crate) fn reach_words(inner_m: f64, outer_m: f64) -> String {
+/// `10 km`, `10–30 km`: how a side's reach reads in titles, legends and summaries.
+///
+/// # Examples
+/// ```
+/// use corridor::export::reach_words;
+/// assert_eq!(reach_words(0.0, 10_000.0), "10 km");
+/// assert_eq!(reach_words(10_000.0, 30_000.0), "10–30 km");
+/// ```
+pub fn reach_words(inner_m: f64, outer_m: f64) -> String {
     let km = |m: f64| trim_number(m / 1_000.0, 3);
     if inner_m > 0.0 {
         format!("{}–{} km", km(inner_m), km(outer_m))
@@ -125,13 +132,7 @@ fn zone_features(named: &NamedZone, colour: Option<&str>) -> Vec<Feature> {
     let zone = &named.zone;
     let names = zone.names();
     let [left_key, right_key] = names.width_keys();
-    let reach_of = |side: Side| {
-        let parts = zone.parts().iter().filter(|p| p.side == side);
-        parts.fold(None, |acc: Option<(f64, f64)>, p| match acc {
-            None => Some((p.inner_m, p.outer_m)),
-            Some((i, o)) => Some((i.min(p.inner_m), o.max(p.outer_m))),
-        })
-    };
+    let reach_of = |side: Side| zone.reach_m(side);
     let mut whole = json!({
         "kind": "corridor",
         "zone": named.id,

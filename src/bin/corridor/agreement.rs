@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use corridor::agreement::{Agreement, BuiltAgreement, PlaceRow, places_csv, places_geojson};
 use corridor::export::{self, QgisLayer};
-use corridor::units::trim_number;
 use corridor::{Side, Zone};
 
 use crate::args::TimingsArgs;
@@ -50,22 +49,13 @@ fn reach(zone: &Zone) -> String {
     let names = zone.names();
     let mut words = Vec::new();
     for side in [Side::Left, Side::Right] {
-        let parts = zone.parts().iter().filter(|p| p.side == side);
-        let Some((inner, outer)) = parts.fold(None, |acc: Option<(f64, f64)>, p| {
-            let (i, o) = acc.unwrap_or((p.inner_m, p.outer_m));
-            Some((i.min(p.inner_m), o.max(p.outer_m)))
-        }) else {
+        let Some((inner, outer)) = zone.reach_m(side) else {
             continue;
         };
-        let km = |m: f64| trim_number(m / 1_000.0, 3);
-        let reach = if inner > 0.0 {
-            format!("{}–{} km", km(inner), km(outer))
-        } else {
-            format!("{} km", km(outer))
-        };
         words.push(format!(
-            "{} {reach} ({:.2} km²)",
+            "{} {} ({:.2} km²)",
             names.name(side),
+            export::reach_words(inner, outer),
             zone.side_area_km2(side)
         ));
     }

@@ -222,11 +222,7 @@ impl Built {
                 trim_number(c.options().width_m(side), 3)
             )),
             Built::Zone(z) => {
-                let parts = z.parts().iter().filter(|p| p.side == side);
-                let reach = parts.fold(None, |acc: Option<(f64, f64)>, p| {
-                    let (i, o) = acc.unwrap_or((p.inner_m, p.outer_m));
-                    Some((i.min(p.inner_m), o.max(p.outer_m)))
-                })?;
+                let reach = z.reach_m(side)?;
                 let words = match reach {
                     (0.0, outer) => format!("{} m wide", trim_number(outer, 3)),
                     (inner, outer) => format!(

@@ -324,7 +324,8 @@ pub(crate) fn filter(road: &Road, options: &CorridorOptions) -> Option<Filter> {
     let core_widths = [core_width(widths[0]), core_width(widths[1])];
     // The core's own boundary lies within its tolerance of its width.
     let radius_m = core_widths[0].min(core_widths[1]) - t_core - kappa;
-    if !(radius_m > 0.5 * w_max) {
+    // (NaN, from a width the core cannot take, fails here too.)
+    if radius_m.is_nan() || radius_m <= 0.5 * w_max {
         return None;
     }
     let core_options = CorridorOptions {
@@ -433,15 +434,15 @@ pub(crate) fn filter(road: &Road, options: &CorridorOptions) -> Option<Filter> {
                     *slot = Cut::Drop;
                 } else {
                     let (mut far, mut cut) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-                    for j in 0..ys.len() {
-                        let r = reach(g(j), ys[j].1, drop_radius);
+                    for (j, &(_, d2, _)) in ys.iter().enumerate() {
+                        let r = reach(g(j), d2, drop_radius);
                         if r >= w {
                             far = r;
                             last_good = Some(j);
                             break;
                         }
                         far = far.max(r);
-                        cut = cut.max(reach(g(j), ys[j].1, cut_radius));
+                        cut = cut.max(reach(g(j), d2, cut_radius));
                     }
                     *slot = decide(far, cut, w);
                 }

@@ -602,7 +602,7 @@ fn split_along_road(
     for (i, c) in coords.iter().enumerate() {
         index.entry(key(grid.snap([c.x, c.y]))).or_insert(i);
     }
-    let (mut to_left, mut to_right): (Shapes, Shapes) = (Vec::new(), Vec::new());
+    let mut to_left: Shapes = Vec::new();
     for part in whole.iter().flat_map(|shape| grid.slice(shape, &line)) {
         let mut vote = 0.0;
         for contour in &part {
@@ -628,15 +628,13 @@ fn split_along_road(
                 .and_then(|p| road.locate(p).ok())
                 .map_or(Side::Left, |at| at.side)
         };
-        match side {
-            Side::Left => to_left.push(part),
-            Side::Right => to_right.push(part),
+        if side == Side::Left {
+            to_left.push(part);
         }
     }
     // The right half is the rest of the whole, so that the halves tile it exactly.
     let left = grid.tidy(grid.boolean(&to_left, &Vec::new(), OverlayRule::Subject));
     let right = grid.boolean(whole, &left, OverlayRule::Difference);
-    drop(to_right);
     (left, right)
 }
 

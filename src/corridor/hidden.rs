@@ -4,28 +4,31 @@
 //! vertices within a fifth of the tolerance) tens of thousands of segments stay, and their
 //! strips and corner wedges, each reaching the full width, pile up over the same ground. Almost
 //! none of them reach the boundary. Here each piece is tested against a *core*: the corridor,
-//! with round caps and a slightly smaller width, of two coarse lines through the road's own
-//! vertices, one keeping the leftmost vertex of every short window and one the rightmost.
+//! with round caps and a slightly smaller width, of two lines through the road's own vertices,
+//! the outer hulls of the leftmost and of the rightmost vertex of every short window.
 //!
 //! Why it is sound:
 //! - The core lies strictly inside the corridor. A core line joins road vertices at most
-//!   `2 × window` apart (or runs along a road segment), so a point at `w_c` from the core line
-//!   is within `√(w_c² + (L/2)²)` of a road vertex; `w_c` is chosen so that this, the core's own
-//!   sag and the error of the plane used below stay under `w − t`. Core lines keep clear of
-//!   the road's ends (more than twice the width), where a flat cap cuts the corridor short.
-//! - A piece goes only if every vertex of it lies within `r` of one vertex `y` of the core
-//!   line of its side, where `r` is the core's width less its tolerance: the disc of radius
-//!   `r` round `y` is inside the core's union (its boundary is at `w_c ± t` from the line),
-//!   and a piece, drawn with straight edges in longitude/latitude, lies in the convex hull of
-//!   its vertices, which the disc (convex there at these sizes) holds.
+//!   `4 × window` apart along the road (or runs along a road segment), so a point at `w_c` from
+//!   it is within `√(w_c² + (L/2)²)` of a road vertex; `w_c` is chosen so that this, the core's
+//!   own sag and the error of the plane used below stay under `w − 0.6 t`, inside every union of
+//!   the road's pieces (whose offset edges sag by at most `0.4 t`). With flat caps the core
+//!   lines keep more than twice the width clear of the road's ends, which the caps cut short.
+//! - A piece goes only if every vertex of it lies within `r` of one core vertex `y`, where `r`
+//!   is the core's width less its tolerance: the disc of radius `r` round `y` is inside the
+//!   core's union (its boundary is at `w_c ± t_c` from the line), and a piece, drawn with
+//!   straight edges in longitude/latitude, lies in the convex hull of its vertices, which the
+//!   disc (convex there at these sizes) holds. Corner wedges are tested in parts of 2°.
 //! - A piece that stays is cut at the largest fraction of the width at which its inner part
 //!   (road points and the cut points on its radial edges) is still within `r` of one such
 //!   vertex: only its outer part enters the union, and the core covers the rest. Outer parts
 //!   are thin bands along the boundary, so they no longer cross each other by the million.
 //!
-//! So the union of the kept parts and the core is the union of all pieces: the same boundary,
-//! vertex for vertex. Distances are worked out in each vertex's tangent plane, whose error is
-//! bounded by [`plane_error_m`] and taken off every radius.
+//! So the union of the kept parts and the core is the union of all pieces, with the same
+//! boundary (wedges tested in parts add vertices on their arcs). Distances are worked out in
+//! each vertex's tangent plane, whose error is bounded by [`plane_error_m`] and taken off every
+//! radius. The halves no longer follow from the pieces' sides; `Corridor::build` cuts the whole
+//! along the road instead.
 
 use geo::Coord;
 use rayon::prelude::*;

@@ -38,7 +38,7 @@ use i_overlay::core::overlay_rule::OverlayRule;
 use crate::geodesic;
 use crate::{Road, Side, SideNames};
 
-use overlay::{Grid, Layers, Ring, Shapes};
+use overlay::{Grid, Layers, OUTER_GROUP, Ring, Shapes};
 use rayon::prelude::*;
 
 pub use zone::{Extent, Stretch, Zone, ZoneError, ZoneOptions, ZonePart};
@@ -308,8 +308,10 @@ impl Corridor {
                 let grid = Grid::covering(rings.iter().chain(&core), thinnest_m);
                 // What is left of the pieces lies along the boundary, where thousands of arcs
                 // overlap at shallow angles: united in groups along the road, then with the core.
-                let (outer, core_union) =
-                    rayon::join(|| grid.union_in_groups(&rings), || grid.union(&core));
+                let (outer, core_union) = rayon::join(
+                    || grid.union_in_groups(&rings, OUTER_GROUP),
+                    || grid.union(&core),
+                );
                 let whole = grid.tidy(grid.union_of(&[outer, core_union]));
                 drop(rings);
                 let (left, right) = split_along_road(road, basis, &grid, &whole, options);

@@ -2,7 +2,9 @@
 //! (`tests/common/roads.rs`).
 //!
 //! `cargo bench --bench corridor`: the M4 section (a), the smooth (b) and crumpled (c)
-//! 100,000-vertex roads; `CORRIDOR_BENCH_1M=1` adds the 1,000,000-vertex road (d).
+//! 100,000-vertex roads, and the noisy lines of issue 16, a wiggly track (e) and a GPS track
+//! (f), with round caps as that issue measured them; `CORRIDOR_BENCH_1M=1` adds the
+//! 1,000,000-vertex road (d).
 //! The peer figures (GEOS via shapely, in UTM) and peak memory come from
 //! `benches/corridor_vs_geos.py`, run by hand.
 
@@ -13,7 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use common::roads;
-use corridor::{Corridor, CorridorOptions, Places, Road};
+use corridor::{Cap, Corridor, CorridorOptions, Places, Road};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn m4_section() -> Road {
@@ -43,6 +45,16 @@ fn bench(c: &mut Criterion) {
     let crumpled = Road::from_coords(roads::crumpled_100k()).unwrap();
     slow.bench_function("crumpled_120km", |b| {
         b.iter(|| Corridor::build(black_box(&crumpled), &options))
+    });
+    // Issue 16: lines whose pieces nearly all lie under others (src/corridor/hidden.rs).
+    let round = options.cap(Cap::Round);
+    let wiggly = Road::from_coords(roads::wiggly_track_100k()).unwrap();
+    slow.bench_function("wiggly_track_120km_round", |b| {
+        b.iter(|| Corridor::build(black_box(&wiggly), &round))
+    });
+    let gps = Road::from_coords(roads::gps_track_100k()).unwrap();
+    slow.bench_function("gps_track_500km_round", |b| {
+        b.iter(|| Corridor::build(black_box(&gps), &round))
     });
     slow.finish();
     // (d): a million vertices; opt in with CORRIDOR_BENCH_1M=1 (generating the road alone takes

@@ -4,7 +4,7 @@
 Run by hand, not by CI (a few minutes; --timeout guards each of our builds):
 
     pip install shapely pyproj
-    python3 benches/corridor_vs_geos.py [--roads a,b,c,d] [--timeout 120] [--runs 5]
+    python3 benches/corridor_vs_geos.py [--roads a,b,c,d,e,f] [--cap round] [--timeout 120] [--runs 5]
 
 The roads come from `examples/bench_roads.rs` (generators in `tests/common/roads.rs`), written
 as GeoJSON into a temporary directory, so both sides read exactly the same vertices:
@@ -13,13 +13,21 @@ as GeoJSON into a temporary directory, so both sides read exactly the same verti
   b  smooth 400 km, 100,000 vertices 4 m apart
   c  crumpled 120 km random walk, 100,000 vertices 1.2 m apart, turns up to +-0.15 rad a step
   d  smooth 1,000 km, 1,000,000 vertices 1 m apart
+  e  wiggly track: 120 km random walk, 100,000 steps of 1.2 m, heading within 5 deg of east
+  f  GPS track: 500 km of bends, 100,000 fixes 5 m apart with 3 m of noise (issue 16)
 
 Both sides are timed in-process, best of --runs, the road already read:
 
-- ours: `bench_roads time ROAD RUNS`, `Corridor::build` 6 km either side, flat caps, tolerance
-  0.5 m, exact on WGS84. Run as a child process with --timeout; "timeout" when it runs over.
-- GEOS: `shapely.buffer(road, 6000, quad_segs=64 (and 8), cap_style="flat")` on the road
+- ours: `bench_roads time ROAD RUNS CAP`, `Corridor::build` 6 km either side, --cap caps
+  (default round, as issue 16 measured), tolerance 0.5 m, exact on WGS84. Run as a child
+  process with --timeout; "timeout" when it runs over.
+- GEOS: `shapely.buffer(road, 6000, quad_segs=64 (and 8), cap_style=CAP)` on the road
   projected to UTM 37N (EPSG:32637) with pyproj. Projecting is not counted.
+
+Whole jobs (--jobs, default e,f and b): the whole `corridor build --road ROAD --width 6km --cap
+CAP --out DIR` (read, corridor, patrol, control lines, every output file) against the whole
+shapely job in a child Python: read the GeoJSON, project with pyproj, buffer (quad_segs 64),
+project back, write GeoJSON. Wall clock of each process, one run each.
 
 GEOS's accuracy (--accuracy-samples, 0 to skip): boundary vertices and edge midpoints of its
 polygon, back in longitude/latitude, measured geodesically (pyproj.Geod, WGS84) to the nearest
@@ -50,7 +58,29 @@ ROADS = {
     "b": "smooth 400 km",
     "c": "crumpled 120 km",
     "d": "smooth 1,000 km",
+    "e": "wiggly track 120 km",
+    "f": "GPS track 500 km",
 }
+
+# The whole shapely job, as a user would write it: read, project, buffer, project back, write.
+SHAPELY_JOB = """
+import json, sys
+import numpy as np, pyproj, shapely
+from shapely.geometry import mapping
+road, out, cap = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(road) as f:
+    feature = json.load(f)
+lonlat = np.array(feature["geometry"]["coordinates"], dtype=float)[:, :2]
+to_utm = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32637", always_xy=True)
+to_lonlat = pyproj.Transformer.from_crs("EPSG:32637", "EPSG:4326", always_xy=True)
+x, y = to_utm.transform(lonlat[:, 0], lonlat[:, 1])
+poly = shapely.buffer(shapely.linestrings(np.column_stack([x, y])), 6000.0, quad_segs=64,
+                      cap_style=cap)
+poly = shapely.transform(poly, lambda xy: np.column_stack(to_lonlat.transform(xy[:, 0], xy[:, 1])))
+with open(out, "w") as f:
+    json.dump({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"width_m": 6000}, "geometry": mapping(poly)}]}, f)
+"""
 
 
 def target_dir():
@@ -73,10 +103,10 @@ def read_road(path):
     return np.array(feature["geometry"]["coordinates"], dtype=float)[:, :2]
 
 
-def time_ours(bench_roads, path, runs, timeout):
+def time_ours(bench_roads, path, runs, timeout, cap):
     """Best in-process build time (ms) and the process's peak RSS (MB), or None on timeout."""
     try:
-        done = subprocess.run([bench_roads, "time", path, str(runs)], capture_output=True,
+        done = subprocess.run([bench_roads, "time", path, str(runs), cap], capture_output=True,
                               text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None
@@ -85,14 +115,14 @@ def time_ours(bench_roads, path, runs, timeout):
     return dict(kv.split("=", 1) for kv in done.stdout.split())
 
 
-def time_geos(line, quad_segs, runs, budget_s=10.0):
+def time_geos(line, quad_segs, runs, cap, budget_s=10.0):
     """Best of `runs` buffers (fewer once `budget_s` has gone): (ms, polygon)."""
     import shapely
 
     best, spent, poly = float("inf"), 0.0, None
     for _ in range(runs):
         start = time.perf_counter()
-        poly = shapely.buffer(line, WIDTH_M, quad_segs=quad_segs, cap_style="flat")
+        poly = shapely.buffer(line, WIDTH_M, quad_segs=quad_segs, cap_style=cap)
         took = time.perf_counter() - start
         best, spent = min(best, took), spent + took
         if spent > budget_s:
@@ -167,13 +197,33 @@ def geos_accuracy(poly, nearest, to_lonlat, samples, rng):
     return float(np.max(np.abs(at_vertices - WIDTH_M))), float(np.max(WIDTH_M - at_middles))
 
 
-def peak_memory(corridor_bin, path, out_dir, timeout):
+def whole_jobs(corridor_bin, path, tmp, key, cap, timeout):
+    """Wall clock (s) of the whole `corridor build` and of the whole shapely job, one run each."""
+    cmd = [corridor_bin, "build", "--road", path, "--width", f"{WIDTH_M:g}m", "--cap", cap,
+           "--out", os.path.join(tmp, f"job_{key}"), "--timings"]
+    out = []
+    for job in (cmd, [sys.executable, "-c", SHAPELY_JOB, path,
+                      os.path.join(tmp, f"shapely_{key}.geojson"), cap]):
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(job, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            out.append(None)
+            continue
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(job[:2])} failed:\n{done.stderr}")
+        timings = re.search(r"read_ms=.*", done.stderr)
+        out.append((time.perf_counter() - start, timings.group(0) if timings else ""))
+    return out
+
+
+def peak_memory(corridor_bin, path, out_dir, timeout, cap):
     """`corridor build` under /usr/bin/time -v: (peak RSS MB, --timings line) or None."""
     gnu_time = shutil.which("time", path="/usr/bin:/bin") or None
     if gnu_time is None:
         return "no /usr/bin/time (Debian: apt-get install time)", ""
     cmd = [gnu_time, "-v", corridor_bin, "build", "--road", path, "--width", f"{WIDTH_M:g}m",
-           "--out", out_dir, "--timings"]
+           "--cap", cap, "--out", out_dir, "--timings"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -188,7 +238,11 @@ def peak_memory(corridor_bin, path, out_dir, timeout):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--roads", default="a,b,c,d", help="which roads, as a,b,c,d")
+    parser.add_argument("--roads", default="a,b,c,d,e,f", help="which roads, as a,b,c,d,e,f")
+    parser.add_argument("--cap", default="round", choices=["round", "flat"],
+                        help="caps on both sides (issue 16 measured round)")
+    parser.add_argument("--jobs", default="b,e,f",
+                        help="roads to run the whole command and shapely job on ('' none)")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds for our timing of one road (and for each memory run)")
     parser.add_argument("--runs", type=int, default=5, help="best of this many runs each")
@@ -201,7 +255,8 @@ def main():
     args = parser.parse_args()
     roads = [r.strip() for r in args.roads.split(",") if r.strip()]
     memory = [r.strip() for r in args.memory.split(",") if r.strip()]
-    for r in roads + memory:
+    jobs = [r.strip() for r in args.jobs.split(",") if r.strip()]
+    for r in roads + memory + jobs:
         if r not in ROADS:
             sys.exit(f"`{r}`: roads are {', '.join(ROADS)}")
 
@@ -223,29 +278,31 @@ def main():
     rng = np.random.default_rng(20200305)
 
     with tempfile.TemporaryDirectory(prefix="corridor-vs-geos-") as tmp:
-        subprocess.check_call([bench_roads, "write", tmp, ",".join(sorted(set(roads + memory)))])
-        print(f"\n{WIDTH_M / 1000:g} km either side, flat caps; ours exact on WGS84 (tolerance "
+        subprocess.check_call([bench_roads, "write", tmp,
+                               ",".join(sorted(set(roads + memory + jobs)))])
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"\n{WIDTH_M / 1000:g} km either side, {args.cap} caps; ours exact on WGS84 (tolerance "
               f"0.5 m), GEOS {shapely.geos_version_string} (shapely {shapely.__version__}) in "
-              f"UTM 37N; best of {args.runs}; {os.cpu_count()} cores\n")
+              f"UTM 37N; best of {args.runs}; {os.cpu_count()} cores, load {load:.2f}\n")
         head = (f"{'road':<24} {'vertices':>9} {'ours ms':>9} {'GEOS q64':>9} {'GEOS q8':>9} "
-                f"{'q64/ours':>9}  {'GEOS q64 off/sag m':>18}  {'GEOS q8 off/sag m':>17}  "
+                f"{'ours/q64':>9}  {'GEOS q64 off/sag m':>18}  {'GEOS q8 off/sag m':>17}  "
                 f"{'ours MB':>7}")
         print(head)
         print("-" * len(head))
         for key in roads:
             path = os.path.join(tmp, f"{key}.geojson")
             lonlat = read_road(path)
-            ours = time_ours(bench_roads, path, args.runs, args.timeout)
+            ours = time_ours(bench_roads, path, args.runs, args.timeout, args.cap)
             x, y = to_utm.transform(lonlat[:, 0], lonlat[:, 1])
             xy = np.column_stack([x, y])
             line = shapely.linestrings(xy)
-            q64_ms, q64 = time_geos(line, 64, args.runs)
-            q8_ms, q8 = time_geos(line, 8, args.runs)
+            q64_ms, q64 = time_geos(line, 64, args.runs, args.cap)
+            q8_ms, q8 = time_geos(line, 8, args.runs, args.cap)
             if ours is None:
                 ours_ms, ratio, rss = "timeout", "-", "-"
             else:
                 ours_ms = f"{float(ours['build_ms']):.1f}"
-                ratio = f"{q64_ms / float(ours['build_ms']):.2f}x"
+                ratio = f"{float(ours['build_ms']) / q64_ms:.2f}x"
                 rss = ours["peak_rss_mb"]
             acc = ["-", "-"]
             if args.accuracy_samples > 0:
@@ -259,12 +316,19 @@ def main():
             print(f"{key} {ROADS[key]:<22} {len(lonlat):>9,} {ours_ms:>9} {q64_ms:>9.1f} "
                   f"{q8_ms:>9.1f} {ratio:>9}  {acc[0]:>18}  {acc[1]:>17}  {rss:>7}{note}",
                   flush=True)
-        print("\nq64/ours above 1: ours is faster. off: GEOS's largest |distance - 6 km| at its "
+        print("\nours/q64 below 1: ours is faster. off: GEOS's largest |distance - 6 km| at its "
               "boundary vertices; sag: its largest shortfall at edge midpoints (geodesic, m).")
+        for key in jobs:
+            path = os.path.join(tmp, f"{key}.geojson")
+            ours, theirs = whole_jobs(corridor_bin, path, tmp, key, args.cap, args.timeout)
+            fmt = lambda r: "timeout" if r is None else f"{r[0]:.2f} s"
+            ratio = "-" if ours is None or theirs is None else f"{ours[0] / theirs[0]:.2f}x"
+            print(f"whole job, {key} ({ROADS[key]}): corridor build {fmt(ours)}, shapely job "
+                  f"{fmt(theirs)} ({ratio})  {ours[1] if ours else ''}", flush=True)
         for key in memory:
             path = os.path.join(tmp, f"{key}.geojson")
             rss, timings = peak_memory(corridor_bin, path, os.path.join(tmp, f"out_{key}"),
-                                       args.timeout)
+                                       args.timeout, args.cap)
             print(f"peak memory, corridor build of {key} ({ROADS[key]}): {rss}  {timings}")
 
 

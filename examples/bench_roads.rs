@@ -2,16 +2,18 @@
 //! file: the Rust half of `benches/corridor_vs_geos.py`, which runs the same files through GEOS.
 //!
 //! ```text
-//! cargo run --release --example bench_roads -- write DIR [a,b,c,d]
-//! cargo run --release --example bench_roads -- time ROAD.geojson [RUNS]
+//! cargo run --release --example bench_roads -- write DIR [a,b,c,d,e,f]
+//! cargo run --release --example bench_roads -- time ROAD.geojson [RUNS [CAP]]
 //! ```
 //!
 //! `write` writes `a.geojson` (the M4 section Ain al-Hawr – Trumba), `b.geojson` (smooth
-//! 400 km, 100,000 vertices), `c.geojson` (crumpled 120 km, 100,000 vertices) and `d.geojson`
-//! (smooth 1,000 km, 1,000,000 vertices) into DIR. Coordinates are written in Rust's shortest
+//! 400 km, 100,000 vertices), `c.geojson` (crumpled 120 km, 100,000 vertices), `d.geojson`
+//! (smooth 1,000 km, 1,000,000 vertices), `e.geojson` (a wiggly track, 100,000 steps of 1.2 m)
+//! and `f.geojson` (a GPS track, 500 km with 3 m noise, 100,000 fixes) into DIR. Coordinates are written in Rust's shortest
 //! round-trip form, so a reader gets back exactly the generated numbers.
 //!
-//! `time` reads a road, builds its corridor (6 km either side, flat caps, tolerance 0.5 m) up to
+//! `time` reads a road, builds its corridor (6 km either side, CAP caps (flat or round, default
+//! flat), tolerance 0.5 m) up to
 //! RUNS times (default 5, fewer once 10 s have gone) and prints one line on stdout:
 //! `build_ms=… runs=… polygons=… boundary_vertices=… area_km2=… peak_rss_mb=…`, the best
 //! in-process build time, and the process's peak resident memory (read and build; Linux only).
@@ -23,7 +25,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::roads;
-use corridor::{Corridor, CorridorOptions, Places, Road};
+use corridor::{Cap, Corridor, CorridorOptions, Places, Road};
 use geo::Coord;
 
 /// Width of each half of the corridor, metres.
@@ -34,20 +36,28 @@ const TIME_BUDGET: Duration = Duration::from_secs(10);
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["write", dir] => write(Path::new(dir), "a,b,c,d"),
+        ["write", dir] => write(Path::new(dir), "a,b,c,d,e,f"),
         ["write", dir, which] => write(Path::new(dir), which),
-        ["time", road] => time(Path::new(road), 5),
-        ["time", road, runs] => match runs.parse() {
-            Ok(runs) if runs > 0 => time(Path::new(road), runs),
-            _ => Err(format!("`{runs}`: RUNS is a whole number from 1 up")),
-        },
+        ["time", road] => time(Path::new(road), 5, Cap::Flat),
+        ["time", road, runs] => runs_of(runs).and_then(|n| time(Path::new(road), n, Cap::Flat)),
+        ["time", road, runs, cap] => runs_of(runs).and_then(|n| {
+            let cap = cap.parse::<Cap>().map_err(|e| e.to_string())?;
+            time(Path::new(road), n, cap)
+        }),
         _ => Err(
-            "usage: bench_roads write DIR [a,b,c,d] | bench_roads time ROAD.geojson [RUNS]".into(),
+            "usage: bench_roads write DIR [a,b,c,d,e,f] | bench_roads time ROAD.geojson [RUNS [CAP]]".into(),
         ),
     };
     if let Err(e) = result {
         eprintln!("bench_roads: {e}");
         std::process::exit(1);
+    }
+}
+
+fn runs_of(runs: &str) -> Result<usize, String> {
+    match runs.parse() {
+        Ok(runs) if runs > 0 => Ok(runs),
+        _ => Err(format!("`{runs}`: RUNS is a whole number from 1 up")),
     }
 }
 
@@ -85,7 +95,15 @@ fn write(dir: &Path, which: &str) -> Result<(), String> {
                 roads::smooth_1m(),
                 "smooth 1,000 km, 1,000,000 vertices 1 m apart",
             ),
-            other => return Err(format!("`{other}`: roads are a, b, c and d")),
+            "e" => (
+                roads::wiggly_track_100k(),
+                "wiggly track, 120 km random walk, 100,000 steps 1.2 m, heading within 5° of east",
+            ),
+            "f" => (
+                roads::gps_track_100k(),
+                "GPS track, 500 km of bends, 100,000 fixes 5 m apart with 3 m noise",
+            ),
+            other => return Err(format!("`{other}`: roads are a to f")),
         };
         let path = dir.join(format!("{key}.geojson"));
         std::fs::write(&path, geojson(&coords, made))
@@ -110,11 +128,13 @@ fn geojson(coords: &[Coord], made: &str) -> String {
     out
 }
 
-fn time(path: &Path, runs: usize) -> Result<(), String> {
+fn time(path: &Path, runs: usize, cap: Cap) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let road = Road::from_geojson_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     drop(text);
-    let options = CorridorOptions::symmetric(WIDTH_M).map_err(|e| e.to_string())?;
+    let options = CorridorOptions::symmetric(WIDTH_M)
+        .map_err(|e| e.to_string())?
+        .cap(cap);
     let mut best = Duration::MAX;
     let mut spent = Duration::ZERO;
     let mut done = 0;

@@ -22,6 +22,7 @@
 //! S-bend), each overlapping piece goes to the side of the nearest road point of an interior
 //! point of that piece; the halves still tile the corridor.
 
+mod hidden;
 mod limit;
 mod offset;
 mod overlay;
@@ -34,9 +35,11 @@ pub use poles::Pole;
 use geo::{GeodesicArea, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
 
+use crate::geodesic;
 use crate::{Road, Side, SideNames};
 
-use overlay::{Grid, Layers, Shapes};
+use overlay::{Grid, Layers, OUTER_GROUP, Ring, Shapes};
+use rayon::prelude::*;
 
 pub use zone::{Extent, Stretch, Zone, ZoneError, ZoneOptions, ZonePart};
 
@@ -281,23 +284,56 @@ impl Corridor {
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
         let (_, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
         let basis = basis.as_ref();
-        let pieces = offset::pieces(basis, options);
         // A corridor is at least as thick as its narrower side, or as long as its road.
         let thinnest_m = basis
             .length_m()
             .min(options.width_left_m)
             .min(options.width_right_m);
-        let grid = Grid::covering(pieces.left.iter().chain(&pieces.right), thinnest_m);
-        let Layers {
-            left,
-            right,
-            overlap,
-            whole,
-        } = grid.layers(&pieces.left, &pieces.right);
-        let (left, right) = if overlap.is_empty() {
-            (left, right)
-        } else {
-            split_overlap(road, basis, &grid, left, &whole, overlap)
+        let (grid, pieces, whole, left, right) = match hidden::filter(basis, options) {
+            // A noisy line: most pieces are covered by the core and left out (see `hidden`),
+            // and the halves are the whole cut along the road.
+            Some(filter) => {
+                let mut pieces = offset::pieces_filtered(basis, options, &filter);
+                let core: Vec<Vec<Ring>> = filter
+                    .core
+                    .par_iter()
+                    .map(|line| {
+                        let p = offset::pieces(line, &filter.core_options);
+                        p.left.into_iter().chain(p.right).collect()
+                    })
+                    .collect();
+                let mut rings = std::mem::take(&mut pieces.left);
+                rings.append(&mut pieces.right);
+                let core: Vec<Ring> = core.into_iter().flatten().collect();
+                let grid = Grid::covering(rings.iter().chain(&core), thinnest_m);
+                // What is left of the pieces lies along the boundary, where thousands of arcs
+                // overlap at shallow angles: united in groups along the road, then with the core.
+                let (outer, core_union) = rayon::join(
+                    || grid.union_in_groups(&rings, OUTER_GROUP),
+                    || grid.union(&core),
+                );
+                let whole = grid.tidy(grid.union_of(&[outer, core_union]));
+                drop(rings);
+                let (left, right) = split_along_road(road, basis, &grid, &whole, options);
+
+                (grid, pieces, whole, left, right)
+            }
+            None => {
+                let pieces = offset::pieces(basis, options);
+                let grid = Grid::covering(pieces.left.iter().chain(&pieces.right), thinnest_m);
+                let Layers {
+                    left,
+                    right,
+                    overlap,
+                    whole,
+                } = grid.layers(&pieces.left, &pieces.right);
+                let (left, right) = if overlap.is_empty() {
+                    (left, right)
+                } else {
+                    split_overlap(road, basis, &grid, left, &whole, overlap)
+                };
+                (grid, pieces, whole, left, right)
+            }
         };
         let whole = grid.to_multi_polygon(whole);
         let left = grid.to_multi_polygon(left);
@@ -516,6 +552,92 @@ fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
         .iter()
         .map(|p| p.geodesic_area_signed().abs())
         .sum()
+}
+
+/// The halves of a corridor built from filtered pieces (whose sides no longer add up to the
+/// halves): the whole cut along the road (and along a round cap's axis beyond each end), each
+/// part going to the side of the road it lies on.
+///
+/// A part's side is read off the road's edges along its boundary: every contour runs with the
+/// part on its left, so a road edge walked in the road's direction says left, against it right
+/// (weighted by length; a noisy line's zigzags vote both ways). A part with no whole road edge
+/// on its boundary goes by the nearest road point of a point inside it, as in [`split_overlap`].
+fn split_along_road(
+    road: &Road,
+    basis: &Road,
+    grid: &Grid,
+    whole: &Shapes,
+    options: &CorridorOptions,
+) -> (Shapes, Shapes) {
+    let coords = basis.coords();
+    let segments = basis.segments();
+    let mut line: Vec<[f64; 2]> = Vec::with_capacity(coords.len() + 2);
+    let closed = coords.len() > 3 && coords[0] == coords[coords.len() - 1];
+    // Past each end, so that the line cuts right through: along a round cap's axis to a metre
+    // beyond the wider quarter disc, and as far beyond a flat cap, which the wedges of a noisy
+    // line's first bends reach round.
+    let reach_m = options.width_left_m.max(options.width_right_m) + 1.0;
+    let open = !closed;
+    if let (true, Some(seg)) = (open, segments.first()) {
+        let behind = geodesic::direct(coords[0], seg.azimuth_start_deg - 180.0, reach_m).0;
+        line.push([behind.x, behind.y]);
+    }
+    // A flat cap's middle vertex is the road's end, where a line entering through it only
+    // touches the boundary: the line runs from beyond the cap straight to the second vertex.
+    let flat_open = open && options.cap == Cap::Flat;
+    let inner = if flat_open && coords.len() > 2 {
+        &coords[1..coords.len() - 1]
+    } else {
+        coords
+    };
+    line.extend(inner.iter().map(|c| [c.x, c.y]));
+    if let (true, Some(seg)) = (open, segments.last()) {
+        let ahead = geodesic::direct(coords[coords.len() - 1], seg.azimuth_end_deg, reach_m).0;
+        line.push([ahead.x, ahead.y]);
+    }
+    let key = |p: [f64; 2]| [p[0].to_bits(), p[1].to_bits()];
+    let mut index: std::collections::HashMap<[u64; 2], usize, foldhash::fast::FixedState> =
+        std::collections::HashMap::with_capacity_and_hasher(
+            coords.len(),
+            foldhash::fast::FixedState::default(),
+        );
+    for (i, c) in coords.iter().enumerate() {
+        index.entry(key(grid.snap([c.x, c.y]))).or_insert(i);
+    }
+    let mut to_left: Shapes = Vec::new();
+    for part in whole.iter().flat_map(|shape| grid.slice(shape, &line)) {
+        let mut vote = 0.0;
+        for contour in &part {
+            for (k, &p) in contour.iter().enumerate() {
+                let q = contour[(k + 1) % contour.len()];
+                let (Some(&i), Some(&j)) = (index.get(&key(p)), index.get(&key(q))) else {
+                    continue;
+                };
+                let length = (q[0] - p[0]).hypot(q[1] - p[1]);
+                if j == i + 1 {
+                    vote += length;
+                } else if i == j + 1 {
+                    vote -= length;
+                }
+            }
+        }
+        let side = if vote > 0.0 {
+            Side::Left
+        } else if vote < 0.0 {
+            Side::Right
+        } else {
+            overlay::interior_point(&part)
+                .and_then(|p| road.locate(p).ok())
+                .map_or(Side::Left, |at| at.side)
+        };
+        if side == Side::Left {
+            to_left.push(part);
+        }
+    }
+    // The right half is the rest of the whole, so that the halves tile it exactly.
+    let left = grid.tidy(grid.boolean(&to_left, &Vec::new(), OverlayRule::Subject));
+    let right = grid.boolean(whole, &left, OverlayRule::Difference);
+    (left, right)
 }
 
 /// Hands each piece where the left strips overlap the right strips to the side of the road

@@ -9,6 +9,7 @@
 
 use geo::Coord;
 
+use super::hidden::{Cut, Filter};
 use super::{Cap, CorridorOptions};
 use crate::Road;
 use crate::geodesic::{self, MIN_RADIUS_M};
@@ -42,6 +43,14 @@ pub(crate) struct Pieces {
 }
 
 impl Pieces {
+    fn push(&mut self, left: bool, ring: Vec<[f64; 2]>) {
+        if left {
+            self.left.push(ring);
+        } else {
+            self.right.push(ring);
+        }
+    }
+
     /// Records the vertices of a wedge (centre first, then its arc) around the road point at
     /// `chainage_m`.
     fn mark_wedge(&mut self, ring: &[[f64; 2]], left: bool, chainage_m: f64) {
@@ -116,7 +125,7 @@ impl Sampler<'_> {
 /// `width_m`, drawn straight in longitude/latitude near latitude `max_abs_lat_deg`). The
 /// curvature of a parallel, tan(lat)/R, bounds how a straight lon/lat line bends against a
 /// geodesic; the offset adds about width/R². Doubled for margin.
-fn chord_sag_bound_m(chord_m: f64, width_m: f64, max_abs_lat_deg: f64) -> f64 {
+pub(crate) fn chord_sag_bound_m(chord_m: f64, width_m: f64, max_abs_lat_deg: f64) -> f64 {
     if max_abs_lat_deg >= 89.0 {
         return f64::INFINITY;
     }
@@ -300,6 +309,111 @@ fn corner(
     }
 }
 
+/// The corner wedge at `v` as the filter decided it, in `cuts.len()` parts of equal sweep
+/// (see `hidden`): each part that stays is drawn whole or as its outer band, sharing its
+/// radii exactly with its neighbours (and with the strips: the radii at the ends are the
+/// strips' own offset points, worked out from the same azimuths).
+fn corner_parts(
+    out: &mut Pieces,
+    (v, chainage_m): (Coord, f64),
+    (az_in, az_out): (f64, f64),
+    options: &CorridorOptions,
+    cuts: &[Cut],
+) {
+    if cuts.is_empty() || cuts.iter().all(|c| *c == Cut::Drop) {
+        return;
+    }
+    let max_sag_m = SAG_SHARE * options.tolerance_m;
+    let turn = geodesic::normalize_deg(az_out - az_in);
+    // The wedge runs from azimuth `hi` down to `lo`; the azimuths its end radii are drawn
+    // along are the ones `Sampler::sample` uses for the strips' offset points.
+    let (left, width_m, (lo, lo_exact), (hi, hi_exact)) = if turn > 1e-9 {
+        let lo = az_in - 90.0;
+        (
+            true,
+            options.width_left_m,
+            (lo, lo),
+            (lo + turn, az_out - 90.0),
+        )
+    } else if turn < -1e-9 {
+        let hi = az_in + 90.0;
+        (
+            false,
+            options.width_right_m,
+            (hi + turn, az_out + 90.0),
+            (hi, hi),
+        )
+    } else {
+        return;
+    };
+    let parts = cuts.len();
+    let step = (hi - lo) / parts as f64;
+    let point = |k: usize| -> (f64, Coord) {
+        let az = lo + step * k as f64;
+        let exact = if k == 0 {
+            lo_exact
+        } else if k == parts {
+            hi_exact
+        } else {
+            az
+        };
+        (az, geodesic::direct(v, exact, width_m).0)
+    };
+    let mut to: Option<(f64, Coord)> = None;
+    for (k, &cut) in cuts.iter().enumerate() {
+        if cut == Cut::Drop {
+            to = None;
+            continue;
+        }
+        let from = point(k + 1);
+        let ring = wedge(v, width_m, from, to.unwrap_or_else(|| point(k)), max_sag_m);
+        out.mark_wedge(&ring, left, chainage_m);
+        out.push(left, outer_wedge(ring, cut, step.abs()));
+        to = Some(from);
+    }
+}
+
+/// The point a fraction `lambda` of the way from `from` to `to`, straight in
+/// longitude/latitude: on the edge between them as drawn, so that the two parts of a cut piece
+/// tile it exactly.
+fn lerp(from: [f64; 2], to: [f64; 2], lambda: f64) -> [f64; 2] {
+    [
+        from[0] + lambda * (to[0] - from[0]),
+        from[1] + lambda * (to[1] - from[1]),
+    ]
+}
+
+/// The part of a corner wedge (centre, then its arc) beyond a fraction of its radius (see
+/// [`Cut::Outer`]): the arc, then back along cut points on the lines from the centre to some
+/// of the arc's vertices, close enough together that the band stays about as thin as cut.
+fn outer_wedge(ring: Vec<[f64; 2]>, cut: Cut, sweep_deg: f64) -> Vec<[f64; 2]> {
+    let Cut::Outer(lambda) = cut else {
+        return ring;
+    };
+    let centre = ring[0];
+    let arc = &ring[1..];
+    // A chord of the inner circle spanning φ bulges inwards by λr(1 − cos(φ/2)); keep that
+    // under the band's thickness.
+    let thickness = (1.0 - lambda) / lambda.max(1e-9);
+    let span_rad = 2.0 * (2.0 * thickness).sqrt();
+    let step_rad = (sweep_deg.to_radians() / (arc.len().max(2) - 1) as f64).max(1e-12);
+    let stride = ((span_rad / step_rad) as usize).clamp(1, arc.len());
+    let mut out: Vec<[f64; 2]> = Vec::with_capacity(arc.len() * 2 / stride + 4);
+    out.push(lerp(centre, arc[0], lambda));
+    out.extend_from_slice(arc);
+    let last = arc.len() - 1;
+    out.push(lerp(centre, arc[last], lambda));
+    let mut k = last - last % stride;
+    if k == last {
+        k = k.saturating_sub(stride);
+    }
+    while k > 0 {
+        out.push(lerp(centre, arc[k], lambda));
+        k = k.saturating_sub(stride);
+    }
+    out
+}
+
 /// How a build ends its pieces at the road's two ends (zones cut a line into sections whose
 /// inner ends are flat whatever the zone's caps).
 #[derive(Debug, Clone, Copy)]
@@ -364,9 +478,28 @@ pub(crate) fn pieces(road: &Road, options: &CorridorOptions) -> Pieces {
     pieces_with(road, options, &ends)
 }
 
+/// Builds the pieces of the corridor of `road` as `filter` decided: left out, whole, or only
+/// their outer part (see `hidden`).
+pub(crate) fn pieces_filtered(road: &Road, options: &CorridorOptions, filter: &Filter) -> Pieces {
+    let ends = Ends {
+        start: options.cap,
+        end: options.cap,
+        normal: None,
+        next_azimuth_deg: None,
+    };
+    let mut out = build(road, options, &ends, Some(filter));
+    // The halves are cut along the road, so every road vertex may be on their boundary.
+    out.on_road.extend(road.coords().iter().copied().map(xy));
+    out
+}
+
 /// Builds every piece of the corridor of `road`, with the ends as `ends` says (`options.cap`
 /// is not read).
 pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -> Pieces {
+    build(road, options, ends, None)
+}
+
+fn build(road: &Road, options: &CorridorOptions, ends: &Ends, filter: Option<&Filter>) -> Pieces {
     let max_sag_m = SAG_SHARE * options.tolerance_m;
     let (wl, wr) = (options.width_left_m, options.width_right_m);
     let coords = road.coords();
@@ -387,6 +520,22 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
     for (i, seg) in segments.iter().enumerate() {
         let a = coords[i];
         let b = coords[i + 1];
+        // Filtered, each part of a corner wedge is drawn (its radii from scratch) only if it
+        // stays, and a segment whose strips both go is not sampled at all.
+        let [cut_l, cut_r] = filter.map_or([Cut::Whole; 2], |f| f.strips[i]);
+        if let (Some(f), true) = (filter, i > 0) {
+            corner_parts(
+                &mut out,
+                (a, chainages[i]),
+                (prev_azimuth_end, seg.azimuth_start_deg),
+                options,
+                f.corner(i),
+            );
+        }
+        if filter.is_some() && cut_l == Cut::Drop && cut_r == Cut::Drop {
+            prev_azimuth_end = seg.azimuth_end_deg;
+            continue;
+        }
         let sampler = Sampler {
             start: a,
             azimuth_start_deg: seg.azimuth_start_deg,
@@ -407,17 +556,28 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
             sampler.refine(first, last, 0, &mut samples);
         }
 
+        // Refined strips are not cut: the filter reckoned with a strip's two ends only (it
+        // passes only segments far too short to be refined).
+        let (cut_l, cut_r) = if samples.len() == 2 {
+            (cut_l, cut_r)
+        } else {
+            (Cut::Whole, Cut::Whole)
+        };
         out.on_road.extend(samples.iter().map(|s| xy(s.road)));
-        out.offset_left.extend(
-            samples
-                .iter()
-                .map(|s| (xy(s.left), chainages[i] + s.along_m)),
-        );
-        out.offset_right.extend(
-            samples
-                .iter()
-                .map(|s| (xy(s.right), chainages[i] + s.along_m)),
-        );
+        if cut_l != Cut::Drop {
+            out.offset_left.extend(
+                samples
+                    .iter()
+                    .map(|s| (xy(s.left), chainages[i] + s.along_m)),
+            );
+        }
+        if cut_r != Cut::Drop {
+            out.offset_right.extend(
+                samples
+                    .iter()
+                    .map(|s| (xy(s.right), chainages[i] + s.along_m)),
+            );
+        }
         // Flat caps along the normal: at the start the rings close from the offset back to
         // the road, at the end they run from the road out to the offset.
         let normal = |at_end: bool| {
@@ -464,16 +624,26 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
             .extend(start_l.iter().chain(&end_l).copied().map(xy));
         out.off_limit_right
             .extend(start_r.iter().chain(&end_r).copied().map(xy));
-        let mut left: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.road)).collect();
-        left.extend(end_l.iter().copied().map(xy));
-        left.extend(samples.iter().rev().map(|s| xy(s.left)));
-        left.extend(start_l.iter().rev().copied().map(xy));
-        out.left.push(left);
-        let mut right: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.right)).collect();
-        right.extend(end_r.iter().rev().copied().map(xy));
-        right.extend(samples.iter().rev().map(|s| xy(s.road)));
-        right.extend(start_r.iter().copied().map(xy));
-        out.right.push(right);
+        // A cut strip runs from its cut points (on its radial edges) out, instead of from the
+        // road; the first and last strips, which carry the caps, are never cut.
+        let inner = |s: &Sample, offset: Coord, cut: Cut| match cut {
+            Cut::Outer(lambda) => lerp(xy(s.road), xy(offset), lambda),
+            _ => xy(s.road),
+        };
+        if cut_l != Cut::Drop {
+            let mut left: Vec<[f64; 2]> = samples.iter().map(|s| inner(s, s.left, cut_l)).collect();
+            left.extend(end_l.iter().copied().map(xy));
+            left.extend(samples.iter().rev().map(|s| xy(s.left)));
+            left.extend(start_l.iter().rev().copied().map(xy));
+            out.left.push(left);
+        }
+        if cut_r != Cut::Drop {
+            let mut right: Vec<[f64; 2]> = samples.iter().map(|s| xy(s.right)).collect();
+            right.extend(end_r.iter().rev().copied().map(xy));
+            right.extend(samples.iter().rev().map(|s| inner(s, s.right, cut_r)));
+            right.extend(start_r.iter().copied().map(xy));
+            out.right.push(right);
+        }
         if i + 1 == segments.len() {
             end_normals = [end_l, end_r];
         }
@@ -515,6 +685,7 @@ pub(crate) fn pieces_with(road: &Road, options: &CorridorOptions, ends: &Ends) -
                     out.cap_corners.extend([xy(first.left), xy(first.right)]);
                 }
             }
+            Some(_) if filter.is_some() => {}
             Some(end) => corner(
                 &mut out,
                 (a, chainages[i]),

@@ -10,7 +10,7 @@ use super::markup::escape;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use geo::Coord;
 
 use super::{WriteError, write_atomic};
@@ -30,10 +30,11 @@ pub enum GpxError {
     Write(#[from] WriteError),
 }
 
+/// `2020-03-15T06:00:00Z`. Not through `format`, which parses its pattern anew for each of a
+/// long track's points.
 fn utc(t: DateTime<FixedOffset>) -> String {
     t.with_timezone(&Utc)
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// `lat="…" lon="…"` with the longitude wrapped into [-180, 180].

@@ -9,7 +9,7 @@ use geo::Coord;
 use geographiclib_rs::GeodesicLine;
 use rstar::{RTree, primitives::GeomWithData, primitives::Rectangle};
 
-use super::{Road, RoadError, Side};
+use super::{Road, RoadError, Segment, Side};
 use crate::geodesic::{self, MIN_RADIUS_M, ecef_dot, ecef_sub};
 
 /// Where a point lies relative to a road.
@@ -494,18 +494,44 @@ impl Road {
         if to_m - from_m < 1e-3 {
             return Err(RoadError::EmptySection { from_m, to_m });
         }
+        // The vertices between are the road's own, as are the segments between them: only the
+        // first and the last step are solved again (a million-vertex road is sectioned twice
+        // by `corridor build`).
         let mut coords = vec![self.on_segment(i0, along0).0];
-        let push = |coords: &mut Vec<Coord>, c: Coord| {
+        let mut segments: Vec<Segment> = Vec::with_capacity(i1 - i0 + 1);
+        let step = |coords: &mut Vec<Coord>,
+                    segments: &mut Vec<Segment>,
+                    c: Coord,
+                    v: Option<usize>| {
             let last = coords[coords.len() - 1];
-            if geodesic::distance_m(last, c) > super::REPEAT_TOLERANCE_M {
-                coords.push(c);
-            }
+            let known = match v {
+                Some(v) if v > i0 + 1 && last == self.coords[v - 1] => Some(self.segments[v - 1]),
+                _ => None,
+            };
+            let seg = match known {
+                Some(seg) => seg,
+                None => {
+                    let inv = geodesic::inverse(last, c);
+                    if inv.distance_m <= super::REPEAT_TOLERANCE_M {
+                        return Ok(());
+                    }
+                    Segment::of(inv, segments.len())?
+                }
+            };
+            coords.push(c);
+            segments.push(seg);
+            Ok::<(), RoadError>(())
         };
         for v in (i0 + 1)..=i1 {
-            push(&mut coords, self.coords[v]);
+            step(&mut coords, &mut segments, self.coords[v], Some(v))?;
         }
-        push(&mut coords, self.on_segment(i1, along1).0);
-        Road::from_checked(coords)
+        step(
+            &mut coords,
+            &mut segments,
+            self.on_segment(i1, along1).0,
+            None,
+        )?;
+        Ok(Road::from_parts(coords, segments))
     }
 }
 

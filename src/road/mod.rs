@@ -118,6 +118,21 @@ pub(crate) struct Segment {
     pub length_m: f64,
 }
 
+impl Segment {
+    /// The segment the inverse problem found, the `index`th of its road.
+    fn of(inv: geodesic::Inverse, index: usize) -> Result<Segment, RoadError> {
+        // Beyond ~half the meridian the shortest geodesic is ambiguous or wraps strangely.
+        if inv.distance_m > 19_900_000.0 {
+            return Err(RoadError::Antipodal { index });
+        }
+        Ok(Segment {
+            azimuth_start_deg: inv.azimuth1_deg,
+            azimuth_end_deg: inv.azimuth2_deg,
+            length_m: inv.distance_m,
+        })
+    }
+}
+
 /// A road: vertices in `(lon, lat)` order joined by geodesics on WGS84.
 ///
 /// Repeated vertices are dropped and longitudes are unrolled so that consecutive vertices never
@@ -174,6 +189,8 @@ impl Road {
             return Err(RoadError::Empty);
         }
         let mut coords: Vec<Coord> = Vec::with_capacity(raw.len());
+        // Each step's inverse problem is solved once: it both finds repeats and is the segment.
+        let mut segments: Vec<Segment> = Vec::with_capacity(raw.len().saturating_sub(1));
         for (index, c) in raw.into_iter().enumerate() {
             if !c.x.is_finite() || !c.y.is_finite() {
                 return Err(RoadError::NotFinite { index });
@@ -189,9 +206,11 @@ impl Road {
             if let Some(prev) = coords.last() {
                 // Unroll so that the step in longitude is the short way round.
                 c.x = prev.x + geodesic::normalize_deg(c.x - prev.x);
-                if geodesic::distance_m(*prev, c) <= REPEAT_TOLERANCE_M {
+                let inv = geodesic::inverse(*prev, c);
+                if inv.distance_m <= REPEAT_TOLERANCE_M {
                     continue;
                 }
+                segments.push(Segment::of(inv, segments.len())?);
             }
             coords.push(c);
         }
@@ -200,35 +219,34 @@ impl Road {
                 found: coords.len(),
             });
         }
-        Road::from_checked(coords)
+        Ok(Road::from_parts(coords, segments))
     }
 
     /// Builds from vertices that are already finite, distinct and unrolled.
     pub(crate) fn from_checked(coords: Vec<Coord>) -> Result<Road, RoadError> {
+        let segments = coords
+            .windows(2)
+            .enumerate()
+            .map(|(index, w)| Segment::of(geodesic::inverse(w[0], w[1]), index))
+            .collect::<Result<Vec<Segment>, RoadError>>()?;
+        Ok(Road::from_parts(coords, segments))
+    }
+
+    /// Builds from vertices and the segments between them, already solved.
+    pub(crate) fn from_parts(coords: Vec<Coord>, segments: Vec<Segment>) -> Road {
         let mut chainage_m = Vec::with_capacity(coords.len());
-        let mut segments = Vec::with_capacity(coords.len() - 1);
         chainage_m.push(0.0);
         let mut total = 0.0;
-        for (index, w) in coords.windows(2).enumerate() {
-            let inv = geodesic::inverse(w[0], w[1]);
-            // Beyond ~half the meridian the shortest geodesic is ambiguous or wraps strangely.
-            if inv.distance_m > 19_900_000.0 {
-                return Err(RoadError::Antipodal { index });
-            }
-            total += inv.distance_m;
+        for seg in &segments {
+            total += seg.length_m;
             chainage_m.push(total);
-            segments.push(Segment {
-                azimuth_start_deg: inv.azimuth1_deg,
-                azimuth_end_deg: inv.azimuth2_deg,
-                length_m: inv.distance_m,
-            });
         }
-        Ok(Road {
+        Road {
             coords,
             chainage_m,
             segments,
             index: OnceLock::new(),
-        })
+        }
     }
 
     /// Geodesic length of the road in metres.

@@ -31,6 +31,11 @@ pub const DEFAULT_SPEED_KMH: f64 = 40.0;
 /// Default limit on how far a place may lie from the road to stand for a point on it, metres.
 pub const DEFAULT_MAX_PLACE_DISTANCE_M: f64 = 2_000.0;
 
+/// How far a drawn route (GeoJSON, GPX, KML, map page) may stray from the route: a tenth of a
+/// metre, two orders below a GPS fix, and what a corridor's build allows its road at the
+/// default tolerance.
+pub const TRACK_SIMPLIFY_M: f64 = 0.1;
+
 /// Most kilometre posts one route may have; more is a mistake in the interval, not a plan.
 pub const MAX_KILOMETRE_POSTS: usize = 100_000;
 
@@ -395,6 +400,8 @@ pub struct Patrol {
     options: PatrolOptions,
     passed: Vec<Passed>,
     checkpoints: Vec<Checkpoint>,
+    /// The route's vertices kept when it is drawn (see [`Patrol::route_line`]), worked out once.
+    track: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Patrol {
@@ -532,6 +539,7 @@ impl Patrol {
             options,
             passed,
             checkpoints: Vec::with_capacity(marks.len()),
+            track: std::sync::OnceLock::new(),
         };
         let dwell = patrol.dwell()?;
         for (name, kind, chainage_m) in marks {
@@ -767,19 +775,16 @@ impl Patrol {
     ///     .dwell_min(5.0).unwrap();
     /// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
     /// let track = patrol.timed_track().unwrap();
-    /// // A, M (arrive), M (leave), KP 5, the vertex at 0.05°, KP 10, B
-    /// assert_eq!(track.len(), 7);
+    /// // A, M (arrive), M (leave), KP 5, KP 10, B: the vertex at 0.05° lies on the way
+    /// // (within TRACK_SIMPLIFY_M) and is left out.
+    /// assert_eq!(track.len(), 6);
     /// assert_eq!(track.last().unwrap().1, patrol.end());
     /// ```
     pub fn timed_track(&self) -> Result<Vec<(Coord, DateTime<FixedOffset>)>, PatrolError> {
         let mut points: Vec<(f64, Coord, DateTime<FixedOffset>)> = Vec::new();
-        for (c, chainage_m) in self
-            .route
-            .coords()
-            .iter()
-            .zip(self.route.vertex_chainages_m())
-        {
-            points.push((*chainage_m, *c, self.time_at_m(*chainage_m)?));
+        let (coords, chainages) = (self.route.coords(), self.route.vertex_chainages_m());
+        for &k in self.track_vertices() {
+            points.push((chainages[k], coords[k], self.time_at_m(chainages[k])?));
         }
         for cp in &self.checkpoints {
             points.push((cp.chainage_m, cp.position, cp.eta));
@@ -791,6 +796,37 @@ impl Patrol {
         // A vertex that coincides with a checkpoint (the two ends always do) appears once.
         points.dedup_by(|q, p| (q.0 - p.0).abs() < 1e-6 && q.2 == p.2);
         Ok(points.into_iter().map(|(_, c, t)| (c, t)).collect())
+    }
+
+    /// The indices of the route's vertices a drawn route keeps: those of the route simplified
+    /// within [`TRACK_SIMPLIFY_M`] (geodesic distance), so that a 100,000-point GPS log does not
+    /// become a 100,000-point GPX track (GPS units keep 10,000 at most).
+    pub(crate) fn track_vertices(&self) -> &[usize] {
+        self.track
+            .get_or_init(|| crate::corridor::simplified_line(&self.route, TRACK_SIMPLIFY_M).0)
+    }
+
+    /// The route as drawn in the outputs: its vertices within [`TRACK_SIMPLIFY_M`] of the route
+    /// (the GeoJSON route, the map page and the KML; the GPX track adds the checkpoints).
+    ///
+    /// # Examples
+    /// ```
+    /// # use corridor::{Place, Places, Road};
+    /// # use corridor::patrol::{Patrol, PatrolOptions};
+    /// # use geo::{coord, line_string};
+    /// // Along the equator, with a vertex on the way that changes nothing.
+    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.05, y: 0.0), (x: 0.1, y: 0.0)]).unwrap();
+    /// let places = Places::new(vec![
+    ///     Place::new("A", coord! { x: 0.0, y: 0.0 }),
+    ///     Place::new("B", coord! { x: 0.1, y: 0.0 }),
+    /// ]);
+    /// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+    /// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
+    /// assert_eq!(patrol.route_line().0.len(), 2);
+    /// ```
+    pub fn route_line(&self) -> geo::LineString {
+        let coords = self.route.coords();
+        geo::LineString(self.track_vertices().iter().map(|&k| coords[k]).collect())
     }
 
     /// The schedule as plain text, one checkpoint a line: name, chainage (km), ETA, and the

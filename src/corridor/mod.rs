@@ -31,6 +31,8 @@ mod simplify;
 mod zone;
 
 pub use poles::Pole;
+/// The line as the pieces are built on it, for outputs that draw it (see `simplify::basis`).
+pub(crate) use simplify::basis as simplified_line;
 
 use geo::{GeodesicArea, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -113,7 +115,7 @@ pub enum CorridorError {
 
 /// Share of the tolerance spent on simplifying the road; offsetting spends at most 0.4 of it
 /// on sag (see `offset`), which leaves margin.
-const SIMPLIFY_SHARE: f64 = 0.2;
+pub(crate) const SIMPLIFY_SHARE: f64 = 0.2;
 
 /// Widest corridor accepted, metres (a quarter of a meridian would fold the offsets).
 pub const MAX_WIDTH_M: f64 = 2_000_000.0;

@@ -245,8 +245,14 @@ pub fn zones_geojson(corridor: &Corridor, name: &str) -> FeatureCollection {
 /// ```
 pub fn control_lines_geojson(corridor: &Corridor, gates: &[Gate]) -> FeatureCollection {
     let names = corridor.names();
+    // The road as the corridor was built on it: simplified within a fifth of the tolerance.
+    let tolerance_m = corridor.options().tolerance_m;
+    let (_, basis) = crate::corridor::simplified_line(
+        corridor.road(),
+        crate::corridor::SIMPLIFY_SHARE * tolerance_m,
+    );
     let mut features = vec![line_feature(
-        &MultiLineString(vec![corridor.road().to_line_string()]),
+        &MultiLineString(vec![basis.to_line_string()]),
         json!({
             "kind": "centerline",
             "length_km": round_to(corridor.length_m() / 1000.0, 3),
@@ -336,7 +342,7 @@ pub fn patrol_routes_geojson(legs: &[Patrol]) -> FeatureCollection {
         .map(|(leg, patrol)| {
             let options = patrol.options();
             line_feature(
-                &MultiLineString(vec![patrol.route().to_line_string()]),
+                &MultiLineString(vec![patrol.route_line()]),
                 json!({
                     "kind": "patrol_route",
                     "from": patrol.from(),

@@ -206,11 +206,12 @@ type RoutePoint<'a> = (Coord, DateTime<FixedOffset>, Option<&'a Checkpoint>);
 /// (a checkpoint's ETA, a vertex's passing time); a vertex on a checkpoint gives way to it.
 fn route_points(patrol: &Patrol) -> Result<Vec<RoutePoint<'_>>, PatrolError> {
     let route = patrol.route();
-    let mut points: Vec<(f64, Coord, Option<&Checkpoint>)> = route
-        .coords()
+    let (coords, chainages) = (route.coords(), route.vertex_chainages_m());
+    // The route as drawn (within `TRACK_SIMPLIFY_M`), and every checkpoint.
+    let mut points: Vec<(f64, Coord, Option<&Checkpoint>)> = patrol
+        .track_vertices()
         .iter()
-        .zip(route.vertex_chainages_m())
-        .map(|(c, s)| (*s, *c, None))
+        .map(|&k| (chainages[k], coords[k], None))
         .collect();
     points.extend(
         patrol

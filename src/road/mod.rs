@@ -10,7 +10,7 @@ mod locate;
 mod read;
 mod side;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use geo::{Coord, LineString};
 
@@ -152,7 +152,10 @@ pub struct Road {
     coords: Vec<Coord>,
     chainage_m: Vec<f64>,
     segments: Vec<Segment>,
-    index: OnceLock<locate::NearestIndex>,
+    /// The nearest-point search, built on the first look-up and shared by clones (a section
+    /// that is the whole road, a corridor's copy, a patrol's): a million-segment road builds it
+    /// once, not once per holder.
+    index: Arc<OnceLock<locate::NearestIndex>>,
 }
 
 impl Road {
@@ -245,7 +248,7 @@ impl Road {
             coords,
             chainage_m,
             segments,
-            index: OnceLock::new(),
+            index: Arc::new(OnceLock::new()),
         }
     }
 
@@ -347,7 +350,7 @@ impl Road {
             coords,
             chainage_m,
             segments,
-            index: OnceLock::new(),
+            index: Arc::new(OnceLock::new()),
         }
     }
 

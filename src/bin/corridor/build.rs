@@ -82,7 +82,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
     let shape = corridor_args.shape(&s)?;
     clock.lap("read");
 
-    let patrol = plan_patrol(&s, road_args, &args)?;
+    let patrol = clock.part("patrol", || plan_patrol(&s, road_args, &args))?;
     let name = format!(
         "corridor {} – {} ({})",
         s.from.name,
@@ -101,12 +101,16 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
             let corridor = clock
                 .part("corridor", || Corridor::try_build(&s.section, &options))
                 .with_context(road_name)?;
-            let gates = control_lines::patrol_gates(&corridor, &patrol)
+            let gates = clock
+                .part("gates", || control_lines::patrol_gates(&corridor, &patrol))
                 .with_context(|| format!("{}: gates", road_path.display()))?;
             // Made before the directory, so that a patrol it cannot describe leaves nothing
             // behind.
-            let layers =
-                export::LayerSet::new(&name, &corridor, &gates, legs).context("patrol.gpx")?;
+            let layers = clock
+                .part("layers", || {
+                    export::LayerSet::new(&name, &corridor, &gates, legs)
+                })
+                .context("patrol.gpx")?;
             (Built::Corridor(corridor), layers)
         }
         Shape::Zone(options) => {

@@ -775,9 +775,8 @@ impl Patrol {
     ///     .dwell_min(5.0).unwrap();
     /// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
     /// let track = patrol.timed_track().unwrap();
-    /// // A, M (arrive), M (leave), KP 5, KP 10, B: the vertex at 0.05° lies on the way
-    /// // (within TRACK_SIMPLIFY_M) and is left out.
-    /// assert_eq!(track.len(), 6);
+    /// // A, M (arrive), M (leave), KP 5, the vertex at 0.05°, KP 10, B
+    /// assert_eq!(track.len(), 7);
     /// assert_eq!(track.last().unwrap().1, patrol.end());
     /// ```
     pub fn timed_track(&self) -> Result<Vec<(Coord, DateTime<FixedOffset>)>, PatrolError> {
@@ -814,15 +813,18 @@ impl Patrol {
     /// # use corridor::{Place, Places, Road};
     /// # use corridor::patrol::{Patrol, PatrolOptions};
     /// # use geo::{coord, line_string};
-    /// // Along the equator, with a vertex on the way that changes nothing.
-    /// let road = Road::new(line_string![(x: 0.0, y: 0.0), (x: 0.05, y: 0.0), (x: 0.1, y: 0.0)]).unwrap();
+    /// // 1.1 km along the equator in four straight steps.
+    /// let road = Road::new(line_string![
+    ///     (x: 0.0, y: 0.0), (x: 0.0025, y: 0.0), (x: 0.005, y: 0.0), (x: 0.0075, y: 0.0), (x: 0.01, y: 0.0)
+    /// ]).unwrap();
     /// let places = Places::new(vec![
     ///     Place::new("A", coord! { x: 0.0, y: 0.0 }),
-    ///     Place::new("B", coord! { x: 0.1, y: 0.0 }),
+    ///     Place::new("B", coord! { x: 0.01, y: 0.0 }),
     /// ]);
     /// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
     /// let patrol = Patrol::plan(&road, &places, "A", "B", &options).unwrap();
-    /// assert_eq!(patrol.route_line().0.len(), 2);
+    /// // The end segments stay as drawn; the vertex in the middle changes nothing and goes.
+    /// assert_eq!(patrol.route_line().0.len(), 4);
     /// ```
     pub fn route_line(&self) -> geo::LineString {
         let coords = self.route.coords();

@@ -16,16 +16,23 @@
 //! roads that are within `e` of each other differ by at most `e`.
 //!
 //! # Halves
-//! A point belongs to the half of the side it is on (left or right of the road point whose
-//! one-sided strip or corner wedge holds it). Where a road comes back on itself so that the left
-//! strip of one stretch overlaps the right strip of another (a road that crosses itself, a tight
-//! S-bend), each overlapping piece goes to the side of the nearest road point of an interior
-//! point of that piece; the halves still tile the corridor.
+//! A point belongs to the half of the side of its nearest road point, as [`Road::locate`] and
+//! the classifier say, out to that side's width. That is the side of the one-sided strip or
+//! corner wedge that holds it, except where a road comes back on itself so that the left strips
+//! of one stretch overlap the right strips of another (a curl, a meander, a road that crosses
+//! itself): there the overlap is cut along the road, along its line continued beyond its ends,
+//! and along the switch locus, where the nearest road point jumps from one side to the other
+//! (traced within the tolerance), and each part goes to its side. The sides are told apart at
+//! the wider width on both sides; the narrower half is then cut to its own width, so that a
+//! wide side never reaches across a bend into points nearer the other side. The halves still
+//! tile the corridor. Every point more than the tolerance from the switch locus, the road and
+//! the outer edge lies in the half of its side (measured in `tests/halves.rs`).
 
 mod limit;
 mod offset;
 mod overlay;
 mod poles;
+mod sides;
 mod simplify;
 mod zone;
 
@@ -281,7 +288,17 @@ impl Corridor {
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
         let (_, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
         let basis = basis.as_ref();
-        let pieces = offset::pieces(basis, options);
+        // Sides are told apart at the wider width on both sides (the nearest road point, which
+        // decides the side, does not depend on the widths); the narrower half is then cut to
+        // its own width, so that a wide side never reaches across a bend into points nearer
+        // the other side of the road.
+        let widest_m = options.width_left_m.max(options.width_right_m);
+        let at_width = |width_m: f64| CorridorOptions {
+            width_left_m: width_m,
+            width_right_m: width_m,
+            ..*options
+        };
+        let pieces = offset::pieces(basis, &at_width(widest_m));
         // A corridor is at least as thick as its narrower side, or as long as its road.
         let thinnest_m = basis
             .length_m()
@@ -297,7 +314,42 @@ impl Corridor {
         let (left, right) = if overlap.is_empty() {
             (left, right)
         } else {
-            split_overlap(road, basis, &grid, left, &whole, overlap)
+            sides::split_overlap(
+                road,
+                basis,
+                &grid,
+                (left, &whole, overlap),
+                widest_m,
+                options.tolerance_m,
+            )
+        };
+        // The narrower side: its half of the wide corridor within its width of the road (the
+        // symmetric corridor of that width, which holds the road inside, so that the halves
+        // still meet on the wide build's edge along the road).
+        // With round caps, so that the wide build's flat caps (drawn with their own vertices
+        // along the normal) stay as they are: the disc meets the normal at the width.
+        let narrow = [Side::Left, Side::Right].map(|side| {
+            let width_m = options.width_m(side);
+            (width_m < widest_m).then(|| {
+                let near = CorridorOptions {
+                    cap: Cap::Round,
+                    ..at_width(width_m)
+                };
+                offset::pieces(basis, &near)
+            })
+        });
+        let within = |half: Shapes, narrow: &Option<offset::Pieces>| match narrow {
+            None => half,
+            Some(p) => {
+                let near = grid.layers(&p.left, &p.right).whole;
+                grid.tidy(grid.boolean(&half, &near, OverlayRule::Intersect))
+            }
+        };
+        let (left, right) = (within(left, &narrow[0]), within(right, &narrow[1]));
+        let whole = if narrow.iter().any(Option::is_some) {
+            grid.boolean(&left, &right, OverlayRule::Union)
+        } else {
+            whole
         };
         let whole = grid.to_multi_polygon(whole);
         let left = grid.to_multi_polygon(left);
@@ -305,7 +357,12 @@ impl Corridor {
         let limit_of = |half: &MultiPolygon, side: Side| {
             limit::limit(
                 &grid,
-                &pieces,
+                match side {
+                    Side::Left => &narrow[0],
+                    Side::Right => &narrow[1],
+                }
+                .as_ref()
+                .unwrap_or(&pieces),
                 &limit::LimitInput {
                     road: basis,
                     half,
@@ -516,42 +573,4 @@ fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
         .iter()
         .map(|p| p.geodesic_area_signed().abs())
         .sum()
-}
-
-/// Hands each piece where the left strips overlap the right strips to the side of the road
-/// point nearest to a point inside it.
-///
-/// A piece the road runs through (a road that comes straight back along itself) is first cut
-/// along the road (`basis`, the line the strips were built on), so that each side of it is
-/// decided on its own.
-fn split_overlap(
-    road: &Road,
-    basis: &Road,
-    grid: &Grid,
-    left: Shapes,
-    whole: &Shapes,
-    overlap: Shapes,
-) -> (Shapes, Shapes) {
-    let line: Vec<[f64; 2]> = basis.coords().iter().map(|c| [c.x, c.y]).collect();
-    let mut to_right: Shapes = Vec::new();
-    for shape in overlap {
-        let cut = grid.slice(&shape, &line);
-        // Where the road only runs along its edge the piece stays whole, untouched, so that no
-        // new vertex is rounded onto the grid beside the halves' shared edge.
-        let parts = if cut.len() > 1 { cut } else { vec![shape] };
-        for part in parts {
-            let side = overlay::interior_point(&part)
-                .and_then(|p| road.locate(p).ok())
-                .map_or(Side::Left, |at| at.side);
-            if side == Side::Right {
-                to_right.push(part);
-            }
-        }
-    }
-    // Take the right side's share away from the left; the right half is the rest of the
-    // whole, so that the halves tile it even where cutting along the road added vertices.
-    // (Tidied first: a hole the difference returns counter-clockwise would count as filled.)
-    let left = grid.tidy(grid.boolean(&left, &to_right, OverlayRule::Difference));
-    let right = grid.boolean(whole, &left, OverlayRule::Difference);
-    (left, right)
 }

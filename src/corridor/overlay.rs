@@ -266,6 +266,29 @@ impl Grid {
             })
             .collect()
     }
+
+    /// `shapes` with exteriors counter-clockwise and holes clockwise, nothing dropped: for a
+    /// result that is used again as an operand, whose hole returned counter-clockwise would
+    /// count as filled under the non-zero rule (and whose slivers must stay, so that halves
+    /// still tile).
+    pub(crate) fn oriented(&self, shapes: Shapes) -> Shapes {
+        shapes
+            .into_iter()
+            .map(|shape| {
+                shape
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, mut contour)| {
+                        let (area2, _) = ring_area2_perimeter(&contour);
+                        if (area2 > 0.0) != (k == 0) {
+                            contour.reverse();
+                        }
+                        contour
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// Pieces per side united in one graph before groups are merged (see [`Grid::layers`]).

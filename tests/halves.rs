@@ -195,10 +195,6 @@ fn measure_switch(name: &str, road: &Road, left: &MultiPolygon, expected: &Expec
                 continue;
             }
             let normal = [-d[1] / len, d[0] / len];
-            let along = |p: Coord, s: f64| Coord {
-                x: p.x + s * normal[0] / m_lon,
-                y: p.y + s * normal[1] / m_lat,
-            };
             for p in [a, common::mid(a, b)] {
                 let n = oracle.nearest(p);
                 let width = expected.widths_m[if oracle.side_by_rule(&n) > 0.0 { 0 } else { 1 }];
@@ -212,16 +208,31 @@ fn measure_switch(name: &str, road: &Road, left: &MultiPolygon, expected: &Expec
                 if n.distance_m < 2.0 * t || on_outer || at_end {
                     continue;
                 }
-                // The oracle's switch along the normal, within a few tolerances.
+                // The oracle's switch along the normal, within a few tolerances; at a corner of
+                // the switch (where a locus meets the road's line continued beyond an end, a
+                // vertex with an edge centimetres long) the edge's normal says nothing, so any
+                // direction is tried: the distance to the switch is then at most the distance
+                // along the first direction that crosses it.
                 let reach = 4.0 * t;
+                let directions = std::iter::once(normal).chain((0..16).map(|k| {
+                    let a = (k as f64 * 22.5f64).to_radians();
+                    [a.cos(), a.sin()]
+                }));
+                let along_dir = |p: Coord, dir: [f64; 2], s: f64| Coord {
+                    x: p.x + s * dir[0] / m_lon,
+                    y: p.y + s * dir[1] / m_lat,
+                };
+                let Some(dir) = directions.into_iter().find(|&dir| {
+                    side_at(along_dir(p, dir, -reach)) != side_at(along_dir(p, dir, reach))
+                }) else {
+                    panic!(
+                        "{name}: {p:?} ({:.1} m from the road, chainage {:.1}) is on the halves' boundary but no switch of side lies within {reach} m",
+                        n.distance_m, n.chainage_m
+                    );
+                };
+                let along = |p: Coord, s: f64| along_dir(p, dir, s);
                 let (mut lo, mut hi) = (-reach, reach);
-                let (s_lo, s_hi) = (side_at(along(p, lo)), side_at(along(p, hi)));
-                assert!(
-                    s_lo != s_hi,
-                    "{name}: {p:?} ({:.1} m from the road, chainage {:.1}) is on the halves' boundary but no switch of side lies within {reach} m",
-                    n.distance_m,
-                    n.chainage_m
-                );
+                let s_lo = side_at(along(p, lo));
                 while hi - lo > 1e-3 {
                     let m = 0.5 * (lo + hi);
                     if side_at(along(p, m)) == s_lo {

@@ -37,7 +37,12 @@ use rayon::prelude::*;
 
 use super::overlay::{self, Grid, Ring, Shapes};
 use crate::geodesic::{self, metres_per_degree};
+use crate::road::Location;
 use crate::{Road, Side};
+
+/// What a splitter tells apart: a label of a point's nearest line point, read as two sides
+/// (for a zone's trim, `Left` is "kept" and `Right` "dropped").
+pub(crate) type Label<'a> = &'a (dyn Fn(&Location) -> Side + Sync);
 
 /// Bisection stops when the two points that bracket a change of side are this close, as a
 /// share of the tolerance.
@@ -67,8 +72,12 @@ pub(crate) fn split_overlap(
 ) -> (Shapes, Shapes) {
     let (left, whole, overlap) = halves;
     let line = cut_line(road, basis, widest_m, tolerance_m);
+    let by_side = |loc: &Location| loc.side;
     let splitter = Splitter {
         road,
+        label: &by_side,
+        from_line: false,
+        nudge_share: 1.0,
         grid,
         tolerance_m,
         sample_m: (widest_m / 100.0).min(250.0).max(8.0 * tolerance_m),
@@ -97,6 +106,56 @@ pub(crate) fn split_overlap(
     // overlapping by 5 % of the whole).
     let right = grid.oriented(grid.boolean(whole, &left, OverlayRule::Difference));
     (left, right)
+}
+
+/// `shapes` less what lies where `keep` is false for the nearest line point: each shape's
+/// boundary is sampled and, where `keep` changes along it, the shape is cut along the switch
+/// locus (where the nearest line point jumps, or a distance from the line) and the parts
+/// where it is false are dropped. A shape whose boundary is all kept is kept whole (a dropped
+/// region inside it would reach its boundary along the geodesic to its nearest point, along
+/// which the nearest point stays the same). `widest_m` sets how finely boundaries are
+/// sampled.
+pub(crate) fn trim(
+    road: &Road,
+    grid: &Grid,
+    shapes: Shapes,
+    keep: &(dyn Fn(&Location) -> bool + Sync),
+    widest_m: f64,
+    tolerance_m: f64,
+) -> Shapes {
+    let label = |loc: &Location| if keep(loc) { Side::Left } else { Side::Right };
+    let splitter = Splitter {
+        road,
+        label: &label,
+        from_line: true,
+        nudge_share: 2.0,
+        grid,
+        tolerance_m,
+        sample_m: (widest_m / 100.0).min(250.0).max(8.0 * tolerance_m),
+    };
+    let results: Vec<(bool, Shapes)> = shapes
+        .into_par_iter()
+        .map(|shape| {
+            let parts = splitter.split(shape.clone());
+            if parts.iter().all(|(side, _)| *side == Side::Left) {
+                (false, vec![shape])
+            } else {
+                let kept = parts
+                    .into_iter()
+                    .filter(|(side, _)| *side == Side::Left)
+                    .map(|(_, part)| part)
+                    .collect();
+                (true, kept)
+            }
+        })
+        .collect();
+    let changed = results.iter().any(|(c, _)| *c);
+    let kept: Shapes = results.into_iter().flat_map(|(_, s)| s).collect();
+    if !changed {
+        return kept;
+    }
+    // The parts kept of one shape meet along the cuts: one union joins them again.
+    grid.tidy(grid.boolean(&kept, &Shapes::new(), OverlayRule::Union))
 }
 
 /// The line the overlap is first cut along: the road as simplified, and beyond each end (of a
@@ -145,6 +204,7 @@ struct Probe {
     side: Side,
     foot: [f64; 2],
     chainage_m: f64,
+    distance_m: f64,
 }
 
 /// A point of the switch locus: the middle of two probes of opposite sides a bracket apart.
@@ -275,6 +335,15 @@ impl Walk {
 
 struct Splitter<'a> {
     road: &'a Road,
+    label: Label<'a>,
+    /// Whether a change of label right by the line starts a locus too: not for the halves,
+    /// which meet along the line already, but for a zone's trim, where the switch at a cut
+    /// starts on the line.
+    from_line: bool,
+    /// How far a piece's boundary is walked inside it, as a share of the tolerance: for a
+    /// zone's trim twice the tolerance, so that a walk along an edge drawn up to the
+    /// tolerance inside its distance is not read as a switch of distance.
+    nudge_share: f64,
     grid: &'a Grid,
     tolerance_m: f64,
     /// Spacing of the first samples along a piece's boundary, metres.
@@ -286,9 +355,10 @@ impl Splitter<'_> {
         let loc = self.road.locate(Coord { x: at[0], y: at[1] }).ok()?;
         Some(Probe {
             at,
-            side: loc.side,
+            side: (self.label)(&loc),
             foot: [loc.nearest.x, loc.nearest.y],
             chainage_m: loc.chainage_m,
+            distance_m: loc.distance_m,
         })
     }
 
@@ -322,7 +392,18 @@ impl Splitter<'_> {
         let from_left = unit(to_metres(lp.left.foot, lp.at));
         let from_right = unit(to_metres(lp.right.foot, lp.at));
         let across = unit(to_metres(lp.left.at, lp.right.at));
+        // Both nearest to one line point, at distances that differ by the gap between the
+        // two: a switch at a distance from the line (a zone's stretch that ends at its width
+        // while another's reaches on), whose normal points straight away from the line.
+        let radial = gap_m(lp.left.foot, lp.right.foot) < self.bracket_m()
+            && (lp.left.distance_m - lp.right.distance_m).abs()
+                > 0.5 * gap_m(lp.left.at, lp.right.at);
         match (from_left, from_right) {
+            (Some(l), _) if radial => Some(if lp.right.distance_m > lp.left.distance_m {
+                l
+            } else {
+                scaled(l, -1.0)
+            }),
             (Some(l), Some(r)) if norm([l[0] - r[0], l[1] - r[1]]) > 1e-3 => {
                 unit([l[0] - r[0], l[1] - r[1]])
             }
@@ -451,7 +532,7 @@ impl Splitter<'_> {
         let mut any_side = None;
         for (k, ring) in shape.iter().enumerate() {
             let ccw = area2(ring) > 0.0;
-            let walk = Walk::of_ring(ring, (k == 0) == ccw, t);
+            let walk = Walk::of_ring(ring, (k == 0) == ccw, self.nudge_share * t);
             if walk.edges.is_empty() || walk.length_m <= 0.0 {
                 continue;
             }
@@ -500,7 +581,7 @@ impl Splitter<'_> {
             // A change right by the road is the road itself (the piece's edge along it, or
             // the rounding of the simplified road there): the halves meet there already.
             let off_road_m = gap_m(left.at, left.foot).min(gap_m(right.at, right.foot));
-            if off_road_m < 4.0 * t {
+            if off_road_m < 4.0 * t && !self.from_line {
                 return;
             }
             found.push((

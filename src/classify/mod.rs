@@ -308,7 +308,7 @@ impl Classifier {
         } else {
             at.chainage_m
         };
-        let reach = self.rules.extent_at(at.side, lookup_m);
+        let reach = self.rules.extent_of_point(at.side, lookup_m);
         let inside = reach
             .is_some_and(|e| e.inner_m() <= at.distance_m && at.distance_m <= e.outer_m())
             && (self.rules.cap == Cap::Round || !at.beyond_end);

@@ -384,6 +384,57 @@ impl ZoneOptions {
         }
     }
 
+    /// The extent of a point whose nearest line point is at `chainage_m`: as
+    /// [`ZoneOptions::extent_at`], except that a point nearest to a cut itself takes the
+    /// stretch before it. That is where the corner wedge at a vertex where a stretch or an
+    /// exception starts lies (its nearest point is the vertex itself): where a stretch
+    /// follows, the polygons give it to the stretch before, and so does the classification.
+    pub(crate) fn extent_of_point(&self, side: Side, chainage_m: f64) -> Option<Extent> {
+        // The wedge's points are nearest to the vertex itself, at the cut to within the
+        // millimetre a cut is moved onto a vertex; a wider window would move the switch off
+        // the normal along a straight line.
+        let window_m = SAME_CUT_M;
+        let cut = self
+            .stretches
+            .iter()
+            .flat_map(|s| [s.from_m, s.to_m])
+            .chain(self.exceptions.iter().flat_map(|&(a, b)| [a, b]))
+            .find(|&cut| chainage_m >= cut && chainage_m - cut < window_m && cut > 0.0);
+        // Only where a section follows, which the section before goes on into: before an
+        // exception the wedge belongs to neither.
+        let follows = [Side::Left, Side::Right]
+            .into_iter()
+            .any(|s| self.extent_at(s, chainage_m).is_some());
+        match cut {
+            Some(cut) if follows => self.extent_at(side, (cut - window_m).max(0.0)),
+            _ => self.extent_at(side, chainage_m),
+        }
+    }
+
+    /// Whether a point, as located on the line, belongs to the zone by the nearest-point rule
+    /// as far as stretches and exceptions go: its side's extent at its nearest point holds
+    /// its distance, the tolerance allowed either way as boundaries are drawn within it.
+    ///
+    /// Flat ends are not asked about yet: where a winding line's strips reach over ground
+    /// whose nearest point is beyond a flat end, the trim's trace of that switch was seen to
+    /// get lost (a 30 km zone along a wiggly 400 km border kept some such ground, a 10 km one
+    /// did not, so that a band was no longer the one less the other). Such ground stays in
+    /// the polygons as the strips give it, as before, although the classifier puts it
+    /// outside.
+    pub(crate) fn holds_within(
+        &self,
+        side: Side,
+        at: &crate::road::Location,
+        slack_m: f64,
+    ) -> bool {
+        if at.beyond_end && self.cap == Cap::Flat {
+            return true;
+        }
+        self.extent_of_point(side, at.chainage_m).is_some_and(|e| {
+            e.inner_m - slack_m <= at.distance_m && at.distance_m <= e.outer_m + slack_m
+        })
+    }
+
     /// The options of a corridor as a zone: its widths from the line out, its caps and
     /// tolerance.
     ///
@@ -853,13 +904,14 @@ struct Builder<'a> {
     grid: Grid,
     widest_m: f64,
     tolerance_m: f64,
+    options: &'a ZoneOptions,
 }
 
 impl<'a> Builder<'a> {
     fn new(
         line: &'a Road,
         basis: &'a Road,
-        options: &ZoneOptions,
+        options: &'a ZoneOptions,
         sections: &'a [Section],
     ) -> Builder<'a> {
         let tolerance_m = options.tolerance_m;
@@ -943,6 +995,7 @@ impl<'a> Builder<'a> {
             grid,
             widest_m,
             tolerance_m,
+            options,
         }
     }
 
@@ -1046,7 +1099,24 @@ impl<'a> Builder<'a> {
             self.grid
                 .tidy(self.grid.boolean(&half, &near, OverlayRule::Difference))
         };
-        let (left, right) = rayon::join(|| band(left, Side::Left), || band(right, Side::Right));
+        // Each side trimmed to the nearest-point rule: a stretch's strips reach over ground
+        // whose nearest line point is in an exception, another stretch or beyond a flat end
+        // (inside a bend, past the normal where the stretch ends).
+        let trim = |half: Shapes, side: Side| {
+            let t = self.tolerance_m;
+            sides::trim(
+                self.line,
+                &self.grid,
+                half,
+                &|at| self.options.holds_within(side, at, t),
+                self.widest_m,
+                t,
+            )
+        };
+        let (left, right) = rayon::join(
+            || trim(band(left, Side::Left), Side::Left),
+            || trim(band(right, Side::Right), Side::Right),
+        );
         let whole = self
             .grid
             .tidy(self.grid.boolean(&left, &right, OverlayRule::Union));

@@ -304,7 +304,32 @@ impl Corridor {
             .length_m()
             .min(options.width_left_m)
             .min(options.width_right_m);
-        let grid = Grid::covering(pieces.left.iter().chain(&pieces.right), thinnest_m);
+        // The narrower side: its half of the wide corridor within its width of the road (the
+        // symmetric corridor of that width, which holds the road inside, so that the halves
+        // still meet on the wide build's edge along the road).
+        // With round caps, so that the wide build's flat caps (drawn with their own vertices
+        // along the normal) stay as they are: the disc meets the normal at the width.
+        let narrow = [Side::Left, Side::Right].map(|side| {
+            let width_m = options.width_m(side);
+            (width_m < widest_m).then(|| {
+                let near = CorridorOptions {
+                    cap: Cap::Round,
+                    ..at_width(width_m)
+                };
+                offset::pieces(basis, &near)
+            })
+        });
+        // The grid covers the narrower side's round caps too, which reach beyond the wide
+        // build's flat ones.
+        let grid = Grid::covering(
+            pieces.left.iter().chain(&pieces.right).chain(
+                narrow
+                    .iter()
+                    .flatten()
+                    .flat_map(|p| p.left.iter().chain(&p.right)),
+            ),
+            thinnest_m,
+        );
         let Layers {
             left,
             right,
@@ -323,21 +348,6 @@ impl Corridor {
                 options.tolerance_m,
             )
         };
-        // The narrower side: its half of the wide corridor within its width of the road (the
-        // symmetric corridor of that width, which holds the road inside, so that the halves
-        // still meet on the wide build's edge along the road).
-        // With round caps, so that the wide build's flat caps (drawn with their own vertices
-        // along the normal) stay as they are: the disc meets the normal at the width.
-        let narrow = [Side::Left, Side::Right].map(|side| {
-            let width_m = options.width_m(side);
-            (width_m < widest_m).then(|| {
-                let near = CorridorOptions {
-                    cap: Cap::Round,
-                    ..at_width(width_m)
-                };
-                offset::pieces(basis, &near)
-            })
-        });
         // What the narrower side loses beyond its width is taken from the whole as well,
         // and the other half is the rest: re-uniting the cut half with the other one left a
         // slit along their shared edge where the two had been rounded apart (an exterior

@@ -84,6 +84,11 @@ enum Kind {
         src: Option<usize>,
         w: f64,
     },
+    /// Within the tolerance of where the nearest line point jumps (a branch of the medial
+    /// axis): a zone is trimmed to the nearest-point rule, so where the line comes back on
+    /// itself a stretch ends where its ground passes to another stretch, an exception or a
+    /// flat end, not where its own strips end.
+    Switch,
 }
 
 /// One stretch of the line between two cuts, with its own oracle: a zone is the union of its
@@ -212,6 +217,30 @@ fn check_boundary(
                 .map(|w| Kind::At { src: Some(k), w })
         })
     };
+    let on_switch = |p: Coord| {
+        let (m_lat, m_lon) = {
+            let phi = p.y.to_radians();
+            (
+                111_132.954 - 559.822 * (2.0 * phi).cos(),
+                111_412.84 * phi.cos() - 93.5 * (3.0 * phi).cos(),
+            )
+        };
+        let chainages: Vec<f64> = (0..16)
+            .map(|k| {
+                let a = (k as f64 * 22.5f64).to_radians();
+                let q = Coord {
+                    x: p.x + t * a.cos() / m_lon,
+                    y: p.y + t * a.sin() / m_lat,
+                };
+                oracle.nearest(q).chainage_m
+            })
+            .collect();
+        let (lo, hi) = chainages
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+        // Probes 2t apart whose nearest points lie far apart along the line.
+        (hi - lo > 10.0 * t).then_some(Kind::Switch)
+    };
     let end_of_round_cap = |n: &Nearest| {
         options.cap == Cap::Round && (n.chainage_m < 1e-3 || n.chainage_m > length_m - 1e-3)
     };
@@ -226,7 +255,11 @@ fn check_boundary(
         let kinds: Vec<Option<Kind>> = coords
             .iter()
             .zip(&nearest)
-            .map(|(c, n)| by_line(n).or_else(|| by_section(*c)))
+            .map(|(c, n)| {
+                by_line(n)
+                    .or_else(|| by_section(*c))
+                    .or_else(|| on_switch(*c))
+            })
             .collect();
         for ((c, n), k) in coords.iter().zip(&nearest).zip(&kinds) {
             m.vertices += 1;
@@ -237,7 +270,8 @@ fn check_boundary(
             assert!(
                 k.is_some(),
                 "{name}: vertex {c:?} at chainage {:.1}, {:.4} m from the line on side {}, is \
-                 at none of the distances {:?} ± {t} nor on a cut, of the line or a section",
+                 at none of the distances {:?} ± {t} nor on a cut, of the line or a section, nor \
+                 on a switch of the nearest point",
                 n.chainage_m,
                 n.distance_m,
                 n.side,
@@ -550,6 +584,67 @@ fn line_that_crosses_itself() {
         let zone = Zone::build(&line, &options);
         check(name, &zone);
     }
+}
+
+/// The Turkish–Syrian border as shipped.
+fn ne_syria_border() -> Road {
+    let root = env!("CARGO_MANIFEST_DIR");
+    Road::from_geojson_str(
+        &std::fs::read_to_string(format!("{root}/data/ne_syria/border.geojson")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// Whether a zone's polygons and its classifier both put `p` outside.
+fn outside_by_both(zone: &Zone, p: Coord) -> (bool, bool) {
+    use geo::Contains;
+    let classifier = corridor::classify::Classifier::for_zone(zone);
+    (
+        !zone.whole().contains(&geo::Point(p)),
+        !classifier.classify(p).unwrap().inside,
+    )
+}
+
+/// Regressions: a stretch's strips reached over ground whose nearest line point is in an
+/// exception. Qamishli (nearest border point in its own exception, 1.66 km off) lay inside
+/// the east patrol strip under a 10 km strip of a 0.48 km border segment heading north-east
+/// before the exception; Suluk (nearest border km 120.46, deep in the Peace Spring exception)
+/// under a quarter disc of 700 km² at the Tal Abyad corner. The zones are trimmed to the
+/// nearest-point rule now, as the classifier reads it.
+#[test]
+fn exceptions_hold_what_is_nearest_to_them() {
+    let border = ne_syria_border();
+    let qamishli = Coord {
+        x: 41.2251610,
+        y: 37.0480240,
+    };
+    let airport = Coord {
+        x: 41.1914,
+        y: 37.0206,
+    };
+    let suluk = Coord {
+        x: 39.1278370,
+        y: 36.5985960,
+    };
+    let ras_al_ayn_m = 206_936.0;
+    let east = border.section_m(ras_al_ayn_m, border.length_m()).unwrap();
+    let options = ZoneOptions::new(None, width(10_000.0))
+        .except_m(323_280.0 - ras_al_ayn_m, 331_280.0 - ras_al_ayn_m)
+        .unwrap();
+    let patrol_east = Zone::build(&east, &options);
+    for (name, p) in [("Qamishli", qamishli), ("the airport", airport)] {
+        assert_eq!(
+            outside_by_both(&patrol_east, p),
+            (true, true),
+            "{name} (polygon, classifier)"
+        );
+    }
+    let options = ZoneOptions::new(None, width(30_000.0))
+        .except_m(101_700.0, 206_940.0)
+        .unwrap();
+    let withdrawal = Zone::build(&border, &options);
+    assert_eq!(outside_by_both(&withdrawal, suluk), (true, true), "Suluk");
+    check("NE Syria 30 km less Peace Spring", &withdrawal);
 }
 
 fn proptest_config() -> ProptestConfig {

@@ -311,7 +311,7 @@ impl Classifier {
         };
         let holds = |side: Side| {
             self.rules
-                .extent_at(side, lookup_m)
+                .extent_of_point(side, lookup_m)
                 .is_some_and(|e| e.inner_m() <= at.distance_m && at.distance_m <= e.outer_m())
         };
         // A point on the line (within the tolerance: a border crossing) is on the side that

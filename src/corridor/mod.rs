@@ -16,17 +16,24 @@
 //! roads that are within `e` of each other differ by at most `e`.
 //!
 //! # Halves
-//! A point belongs to the half of the side it is on (left or right of the road point whose
-//! one-sided strip or corner wedge holds it). Where a road comes back on itself so that the left
-//! strip of one stretch overlaps the right strip of another (a road that crosses itself, a tight
-//! S-bend), each overlapping piece goes to the side of the nearest road point of an interior
-//! point of that piece; the halves still tile the corridor.
+//! A point belongs to the half of the side of its nearest road point, as [`Road::locate`] and
+//! the classifier say, out to that side's width. That is the side of the one-sided strip or
+//! corner wedge that holds it, except where a road comes back on itself so that the left strips
+//! of one stretch overlap the right strips of another (a curl, a meander, a road that crosses
+//! itself): there the overlap is cut along the road, along its line continued beyond its ends,
+//! and along the switch locus, where the nearest road point jumps from one side to the other
+//! (traced within the tolerance), and each part goes to its side. The sides are told apart at
+//! the wider width on both sides; the narrower half is then cut to its own width, so that a
+//! wide side never reaches across a bend into points nearer the other side. The halves still
+//! tile the corridor. Every point more than the tolerance from the switch locus, the road and
+//! the outer edge lies in the half of its side (measured in `tests/halves.rs`).
 
 mod hidden;
 mod limit;
 mod offset;
 mod overlay;
 mod poles;
+mod sides;
 mod simplify;
 mod zone;
 
@@ -286,16 +293,48 @@ impl Corridor {
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
         let (_, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
         let basis = basis.as_ref();
+        // Sides are told apart at the wider width on both sides (the nearest road point, which
+        // decides the side, does not depend on the widths); the narrower half is then cut to
+        // its own width, so that a wide side never reaches across a bend into points nearer
+        // the other side of the road.
+        let widest_m = options.width_left_m.max(options.width_right_m);
+        let at_width = |width_m: f64| CorridorOptions {
+            width_left_m: width_m,
+            width_right_m: width_m,
+            ..*options
+        };
+        let wide = at_width(widest_m);
         // A corridor is at least as thick as its narrower side, or as long as its road.
         let thinnest_m = basis
             .length_m()
             .min(options.width_left_m)
             .min(options.width_right_m);
-        let (grid, pieces, whole, left, right) = match hidden::filter(basis, options) {
+        // The narrower side: its half of the wide corridor within its width of the road (the
+        // symmetric corridor of that width, which holds the road inside, so that the halves
+        // still meet on the wide build's edge along the road).
+        // With round caps, so that the wide build's flat caps (drawn with their own vertices
+        // along the normal) stay as they are: the disc meets the normal at the width.
+        let narrow = [Side::Left, Side::Right].map(|side| {
+            let width_m = options.width_m(side);
+            (width_m < widest_m).then(|| {
+                let near = CorridorOptions {
+                    cap: Cap::Round,
+                    ..at_width(width_m)
+                };
+                offset::pieces(basis, &near)
+            })
+        });
+        let narrow_rings = || {
+            narrow
+                .iter()
+                .flatten()
+                .flat_map(|p| p.left.iter().chain(&p.right))
+        };
+        let (grid, pieces, whole, left, right) = match hidden::filter(basis, &wide) {
             // A noisy line: most pieces are covered by the core and left out (see `hidden`),
             // and the halves are the whole cut along the road.
             Some(filter) => {
-                let mut pieces = offset::pieces_filtered(basis, options, &filter);
+                let mut pieces = offset::pieces_filtered(basis, &wide, &filter);
                 let core: Vec<Vec<Ring>> = filter
                     .core
                     .par_iter()
@@ -307,7 +346,10 @@ impl Corridor {
                 let mut rings = std::mem::take(&mut pieces.left);
                 rings.append(&mut pieces.right);
                 let core: Vec<Ring> = core.into_iter().flatten().collect();
-                let grid = Grid::covering(rings.iter().chain(&core), thinnest_m);
+                // The grid covers the narrower side's round caps too, which reach beyond the
+                // wide build's flat ones.
+                let grid =
+                    Grid::covering(rings.iter().chain(&core).chain(narrow_rings()), thinnest_m);
                 // What is left of the pieces lies along the boundary, where thousands of arcs
                 // overlap at shallow angles: united in groups along the road, then with the core.
                 let (outer, core_union) = rayon::join(
@@ -316,13 +358,19 @@ impl Corridor {
                 );
                 let whole = grid.tidy(grid.union_of(&[outer, core_union]));
                 drop(rings);
-                let (left, right) = split_along_road(road, basis, &grid, &whole, options);
-
+                let (left, right) = split_along_road(road, basis, &grid, &whole, &wide);
                 (grid, pieces, whole, left, right)
             }
             None => {
-                let pieces = offset::pieces(basis, options);
-                let grid = Grid::covering(pieces.left.iter().chain(&pieces.right), thinnest_m);
+                let pieces = offset::pieces(basis, &wide);
+                let grid = Grid::covering(
+                    pieces
+                        .left
+                        .iter()
+                        .chain(&pieces.right)
+                        .chain(narrow_rings()),
+                    thinnest_m,
+                );
                 let Layers {
                     left,
                     right,
@@ -332,9 +380,40 @@ impl Corridor {
                 let (left, right) = if overlap.is_empty() {
                     (left, right)
                 } else {
-                    split_overlap(road, basis, &grid, left, &whole, overlap)
+                    sides::split_overlap(
+                        road,
+                        basis,
+                        &grid,
+                        (left, &whole, overlap),
+                        widest_m,
+                        options.tolerance_m,
+                    )
                 };
                 (grid, pieces, whole, left, right)
+            }
+        };
+        // What the narrower side loses beyond its width is taken from the whole as well,
+        // and the other half is the rest: re-uniting the cut half with the other one left a
+        // slit along their shared edge where the two had been rounded apart (an exterior
+        // vertex 18 m from the road; `fixed_random_inputs_pass_the_build_corridor_checks`).
+        let (left, right, whole) = match narrow
+            .iter()
+            .position(Option::is_some)
+            .zip(narrow.iter().flatten().next())
+        {
+            None => (left, right, whole),
+            Some((k, p)) => {
+                let near = grid.layers(&p.left, &p.right).whole;
+                let cut = if k == 0 { left } else { right };
+                let beyond = grid.oriented(grid.boolean(&cut, &near, OverlayRule::Difference));
+                let whole = grid.oriented(grid.boolean(&whole, &beyond, OverlayRule::Difference));
+                let cut = grid.tidy(grid.boolean(&cut, &beyond, OverlayRule::Difference));
+                let other = grid.boolean(&whole, &cut, OverlayRule::Difference);
+                if k == 0 {
+                    (cut, other, whole)
+                } else {
+                    (other, cut, whole)
+                }
             }
         };
         let whole = grid.to_multi_polygon(whole);
@@ -343,7 +422,12 @@ impl Corridor {
         let limit_of = |half: &MultiPolygon, side: Side| {
             limit::limit(
                 &grid,
-                &pieces,
+                match side {
+                    Side::Left => &narrow[0],
+                    Side::Right => &narrow[1],
+                }
+                .as_ref()
+                .unwrap_or(&pieces),
                 &limit::LimitInput {
                     road: basis,
                     half,
@@ -563,7 +647,7 @@ fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
 /// A part's side is read off the road's edges along its boundary: every contour runs with the
 /// part on its left, so a road edge walked in the road's direction says left, against it right
 /// (weighted by length; a noisy line's zigzags vote both ways). A part with no whole road edge
-/// on its boundary goes by the nearest road point of a point inside it, as in [`split_overlap`].
+/// on its boundary goes by the nearest road point of a point inside it, as in [`sides::split_overlap`].
 fn split_along_road(
     road: &Road,
     basis: &Road,
@@ -638,44 +722,6 @@ fn split_along_road(
     }
     // The right half is the rest of the whole, so that the halves tile it exactly.
     let left = grid.tidy(grid.boolean(&to_left, &Vec::new(), OverlayRule::Subject));
-    let right = grid.boolean(whole, &left, OverlayRule::Difference);
-    (left, right)
-}
-
-/// Hands each piece where the left strips overlap the right strips to the side of the road
-/// point nearest to a point inside it.
-///
-/// A piece the road runs through (a road that comes straight back along itself) is first cut
-/// along the road (`basis`, the line the strips were built on), so that each side of it is
-/// decided on its own.
-fn split_overlap(
-    road: &Road,
-    basis: &Road,
-    grid: &Grid,
-    left: Shapes,
-    whole: &Shapes,
-    overlap: Shapes,
-) -> (Shapes, Shapes) {
-    let line: Vec<[f64; 2]> = basis.coords().iter().map(|c| [c.x, c.y]).collect();
-    let mut to_right: Shapes = Vec::new();
-    for shape in overlap {
-        let cut = grid.slice(&shape, &line);
-        // Where the road only runs along its edge the piece stays whole, untouched, so that no
-        // new vertex is rounded onto the grid beside the halves' shared edge.
-        let parts = if cut.len() > 1 { cut } else { vec![shape] };
-        for part in parts {
-            let side = overlay::interior_point(&part)
-                .and_then(|p| road.locate(p).ok())
-                .map_or(Side::Left, |at| at.side);
-            if side == Side::Right {
-                to_right.push(part);
-            }
-        }
-    }
-    // Take the right side's share away from the left; the right half is the rest of the
-    // whole, so that the halves tile it even where cutting along the road added vertices.
-    // (Tidied first: a hole the difference returns counter-clockwise would count as filled.)
-    let left = grid.tidy(grid.boolean(&left, &to_right, OverlayRule::Difference));
     let right = grid.boolean(whole, &left, OverlayRule::Difference);
     (left, right)
 }

@@ -289,7 +289,8 @@ impl Grid {
         let min_width = (SLIVER_STEPS * self.adapter.inv_scale.max(magnitude * f64::EPSILON))
             .min(0.25 * self.thinnest_deg);
         // The ring oriented as asked, or None for a sliver.
-        let tidy = |mut contour: Ring, ccw: bool| {
+        let tidy = |contour: Ring, ccw: bool| {
+            let mut contour = without_spikes(contour, min_width);
             let (area2, perimeter) = ring_area2_perimeter(&contour);
             if area2.abs() < min_width * perimeter {
                 return None;
@@ -312,6 +313,80 @@ impl Grid {
             })
             .collect()
     }
+
+    /// `shapes` with exteriors counter-clockwise and holes clockwise, nothing dropped: for a
+    /// result that is used again as an operand, whose hole returned counter-clockwise would
+    /// count as filled under the non-zero rule (and whose slivers must stay, so that halves
+    /// still tile).
+    pub(crate) fn oriented(&self, shapes: Shapes) -> Shapes {
+        shapes
+            .into_iter()
+            .map(|shape| {
+                shape
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, mut contour)| {
+                        let (area2, _) = ring_area2_perimeter(&contour);
+                        if (area2 > 0.0) != (k == 0) {
+                            contour.reverse();
+                        }
+                        contour
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// `ring` without its spikes: vertices where the boundary runs out and straight back along
+/// itself, enclosing less than `min_width` (degrees) across. A cut line that ends inside a
+/// piece (a traced switch locus that stops at the road) can leave one in a half, a zero-area
+/// finger into the other half (seen on the curl in `tests/halves.rs`: 1.6 km long, a
+/// millimetre wide); dropping it hands that nothing to the other half, which is the rest of
+/// the whole.
+fn without_spikes(ring: Ring, min_width: f64) -> Ring {
+    let mut out: Ring = Vec::with_capacity(ring.len());
+    for p in ring {
+        out.push(p);
+        // Pop the middle of the last three while it is a spike's tip.
+        while out.len() >= 3 {
+            let n = out.len();
+            if is_spike(out[n - 3], out[n - 2], out[n - 1], min_width) {
+                out.remove(n - 2);
+            } else {
+                break;
+            }
+        }
+    }
+    // And round the closing vertex.
+    loop {
+        let n = out.len();
+        if n < 4 {
+            break;
+        }
+        if is_spike(out[n - 2], out[n - 1], out[0], min_width) {
+            out.pop();
+        } else if is_spike(out[n - 1], out[0], out[1], min_width) {
+            out.remove(0);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether `b` is the tip of a spike from `a` out and back to `c`: the path turns back on
+/// itself, `b` within `min_width` of the line through `a` and `c` or `c` of the line through
+/// `a` and `b`.
+fn is_spike(a: [f64; 2], b: [f64; 2], c: [f64; 2], min_width: f64) -> bool {
+    let ab = [b[0] - a[0], b[1] - a[1]];
+    let bc = [c[0] - b[0], c[1] - b[1]];
+    if ab[0] * bc[0] + ab[1] * bc[1] >= 0.0 {
+        return false;
+    }
+    let cross = (ab[0] * bc[1] - ab[1] * bc[0]).abs();
+    let longer = ab[0].hypot(ab[1]).max(bc[0].hypot(bc[1]));
+    longer > 0.0 && cross < min_width * longer
 }
 
 /// Outer bands of filtered pieces (see `hidden`) united in one graph before groups are merged.

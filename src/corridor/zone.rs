@@ -9,10 +9,11 @@
 //! sides, bands and stretches meet on shared vertices without slivers.
 //!
 //! # Which side a point is on
-//! As for a corridor's halves: the side of the strip or corner wedge that holds it; where a
-//! line comes back on itself, the side of the nearest line point. A one-sided zone still offsets
-//! the other side (at the same width) to tell the two apart, so that a zone on the south of a
-//! winding border never reaches across the border into the north.
+//! As for a corridor's halves: the side of the nearest line point, cut along the switch locus
+//! where the line comes back on itself. Each section is offset at its wider outer width on
+//! both sides (a side with nothing or a narrower width included) to tell the two apart, and
+//! each side is then cut to its own sections and widths, so that a zone on the south of a
+//! winding border never reaches across the border, or across a bend, into the north.
 //!
 //! # Stretches and cuts
 //! A zone is the union of its stretches' zones, each what that stretch's strips and corner
@@ -36,7 +37,7 @@ use super::overlay::{Grid, Layers, Ring, Shapes};
 use super::{
     Cap, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, SIMPLIFY_SHARE,
 };
-use super::{geodesic_area_m2, simplify, split_overlap};
+use super::{geodesic_area_m2, sides, simplify};
 use crate::{Road, Side, SideNames};
 
 /// What can be wrong with zone options.
@@ -391,6 +392,57 @@ impl ZoneOptions {
                 Side::Right => self.right,
             },
         }
+    }
+
+    /// The extent of a point whose nearest line point is at `chainage_m`: as
+    /// [`ZoneOptions::extent_at`], except that a point nearest to a cut itself takes the
+    /// stretch before it. That is where the corner wedge at a vertex where a stretch or an
+    /// exception starts lies (its nearest point is the vertex itself): where a stretch
+    /// follows, the polygons give it to the stretch before, and so does the classification.
+    pub(crate) fn extent_of_point(&self, side: Side, chainage_m: f64) -> Option<Extent> {
+        // The wedge's points are nearest to the vertex itself, at the cut to within the
+        // millimetre a cut is moved onto a vertex; a wider window would move the switch off
+        // the normal along a straight line.
+        let window_m = SAME_CUT_M;
+        let cut = self
+            .stretches
+            .iter()
+            .flat_map(|s| [s.from_m, s.to_m])
+            .chain(self.exceptions.iter().flat_map(|&(a, b)| [a, b]))
+            .find(|&cut| chainage_m >= cut && chainage_m - cut < window_m && cut > 0.0);
+        // Only where a section follows, which the section before goes on into: before an
+        // exception the wedge belongs to neither.
+        let follows = [Side::Left, Side::Right]
+            .into_iter()
+            .any(|s| self.extent_at(s, chainage_m).is_some());
+        match cut {
+            Some(cut) if follows => self.extent_at(side, (cut - window_m).max(0.0)),
+            _ => self.extent_at(side, chainage_m),
+        }
+    }
+
+    /// Whether a point, as located on the line, belongs to the zone by the nearest-point rule
+    /// as far as stretches and exceptions go: its side's extent at its nearest point holds
+    /// its distance, the tolerance allowed either way as boundaries are drawn within it.
+    ///
+    /// Flat ends are not asked about yet: where a winding line's strips reach over ground
+    /// whose nearest point is beyond a flat end, the trim's trace of that switch was seen to
+    /// get lost (a 30 km zone along a wiggly 400 km border kept some such ground, a 10 km one
+    /// did not, so that a band was no longer the one less the other). Such ground stays in
+    /// the polygons as the strips give it, as before, although the classifier puts it
+    /// outside.
+    pub(crate) fn holds_within(
+        &self,
+        side: Side,
+        at: &crate::road::Location,
+        slack_m: f64,
+    ) -> bool {
+        if at.beyond_end && self.cap == Cap::Flat {
+            return true;
+        }
+        self.extent_of_point(side, at.chainage_m).is_some_and(|e| {
+            e.inner_m - slack_m <= at.distance_m && at.distance_m <= e.outer_m + slack_m
+        })
     }
 
     /// The options of a corridor as a zone: its widths from the line out, its caps and
@@ -877,18 +929,23 @@ struct Builder<'a> {
     line: &'a Road,
     basis: &'a Road,
     sections: &'a [Section],
-    /// Per section, the pieces at the outer widths (a side with nothing takes the other's,
-    /// to tell the sides apart), and per side the symmetric pieces at its inner width.
+    /// Per section, the pieces at its wider outer width on both sides, which tell the sides
+    /// apart; per side, the symmetric pieces at its outer width where that is narrower (the
+    /// side is cut to them) and at its inner width.
     outer: Vec<Pieces>,
+    narrow: [Vec<Option<Pieces>>; 2],
     inner: [Vec<Pieces>; 2],
     grid: Grid,
+    widest_m: f64,
+    tolerance_m: f64,
+    options: &'a ZoneOptions,
 }
 
 impl<'a> Builder<'a> {
     fn new(
         line: &'a Road,
         basis: &'a Road,
-        options: &ZoneOptions,
+        options: &'a ZoneOptions,
         sections: &'a [Section],
     ) -> Builder<'a> {
         let tolerance_m = options.tolerance_m;
@@ -921,16 +978,21 @@ impl<'a> Builder<'a> {
             };
             offset::pieces_with(&s.road, &options, &ends)
         };
+        let outer_m = |s: &Section, side: Side| s.extents[index(side)].map_or(0.0, |e| e.outer_m);
+        let wider_m = |s: &Section| outer_m(s, Side::Left).max(outer_m(s, Side::Right));
         let outer: Vec<Pieces> = sections
             .iter()
-            .map(|s| {
-                let [l, r] = s.extents.map(|e| e.map_or(0.0, |e| e.outer_m));
-                build(
-                    s,
-                    (if l > 0.0 { l } else { r }, if r > 0.0 { r } else { l }),
-                )
-            })
+            .map(|s| build(s, (wider_m(s), wider_m(s))))
             .collect();
+        let narrow = [Side::Left, Side::Right].map(|side| {
+            sections
+                .iter()
+                .map(|s| {
+                    let w = outer_m(s, side);
+                    (w > 0.0 && w < wider_m(s)).then(|| build(s, (w, w)))
+                })
+                .collect::<Vec<_>>()
+        });
         let inner = [Side::Left, Side::Right].map(|side| {
             sections
                 .iter()
@@ -947,6 +1009,7 @@ impl<'a> Builder<'a> {
         let all: Vec<&Pieces> = outer
             .iter()
             .chain(inner.iter().flatten())
+            .chain(narrow.iter().flatten().flatten())
             .collect::<Vec<_>>();
         // The thinnest a true result can be: a band, or the line's length.
         let thinnest_m = extents
@@ -961,8 +1024,12 @@ impl<'a> Builder<'a> {
             basis,
             sections,
             outer,
+            narrow,
             inner,
             grid,
+            widest_m,
+            tolerance_m,
+            options,
         }
     }
 
@@ -991,39 +1058,60 @@ impl<'a> Builder<'a> {
         if overlap.is_empty() {
             (left, right)
         } else {
-            split_overlap(self.line, self.basis, &self.grid, left, &whole, overlap)
+            sides::split_overlap(
+                self.line,
+                self.basis,
+                &self.grid,
+                (left, &whole, overlap),
+                self.widest_m,
+                self.tolerance_m,
+            )
         }
     }
 
-    fn build(&self) -> (MultiPolygon, [MultiPolygon; 2], Vec<ZonePart>) {
-        let has = |side: Side| move |s: &Section| s.extents[index(side)].is_some();
-        let any = |_: &Section| true;
-        let both = self
+    /// One side's half of the outer corridor cut to what the side reaches: the sections that
+    /// have that side, each within its outer width on that side (by the symmetric corridor of
+    /// that width, which holds the line inside, so that the sides still meet on the line).
+    fn within_reach(&self, half: Shapes, side: Side) -> Shapes {
+        let narrow = &self.narrow[index(side)];
+        let everywhere = self
             .sections
             .iter()
-            .all(|s| s.extents.iter().all(Option::is_some));
-        // Each side's half of the outer corridor. With both sides everywhere that is one
-        // corridor; otherwise each side's own build, the other side's pieces only telling
-        // which side a point is on.
-        let (left, right) = if both {
-            self.halves(
-                &self.outer_rings(Side::Left, any),
-                &self.outer_rings(Side::Right, any),
-            )
-        } else {
-            let half = |side: Side| {
-                let mine = self.outer_rings(side, has(side));
-                if mine.is_empty() {
-                    return Shapes::new();
-                }
-                let theirs = self.outer_rings(side.opposite(), any);
-                match side {
-                    Side::Left => self.halves(&mine, &theirs).0,
-                    Side::Right => self.halves(&theirs, &mine).1,
-                }
-            };
-            rayon::join(|| half(Side::Left), || half(Side::Right))
-        };
+            .zip(narrow)
+            .all(|(s, n)| s.extents[index(side)].is_some() && n.is_none());
+        if half.is_empty() || everywhere {
+            return half;
+        }
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for ((s, outer), narrow) in self.sections.iter().zip(&self.outer).zip(narrow) {
+            if s.extents[index(side)].is_none() {
+                continue;
+            }
+            let pieces = narrow.as_ref().unwrap_or(outer);
+            left.extend(pieces.left.iter().cloned());
+            right.extend(pieces.right.iter().cloned());
+        }
+        if left.is_empty() && right.is_empty() {
+            return Shapes::new();
+        }
+        let reach = self.grid.layers(&left, &right).whole;
+        self.grid
+            .tidy(self.grid.boolean(&half, &reach, OverlayRule::Intersect))
+    }
+
+    fn build(&self) -> (MultiPolygon, [MultiPolygon; 2], Vec<ZonePart>) {
+        let any = |_: &Section| true;
+        // The halves of the outer corridor (each section at its wider width on both sides, so
+        // that a side with nothing, or a narrower one, still tells the sides apart), each cut
+        // to what its side reaches.
+        let (left, right) = self.halves(
+            &self.outer_rings(Side::Left, any),
+            &self.outer_rings(Side::Right, any),
+        );
+        let (left, right) = rayon::join(
+            || self.within_reach(left, Side::Left),
+            || self.within_reach(right, Side::Right),
+        );
         // Less every point within the side's inner widths, on either side of the line (the
         // inner corridor covers the line, so the two do not have to meet on it exactly).
         let band = |half: Shapes, side: Side| {
@@ -1045,7 +1133,24 @@ impl<'a> Builder<'a> {
             self.grid
                 .tidy(self.grid.boolean(&half, &near, OverlayRule::Difference))
         };
-        let (left, right) = rayon::join(|| band(left, Side::Left), || band(right, Side::Right));
+        // Each side trimmed to the nearest-point rule: a stretch's strips reach over ground
+        // whose nearest line point is in an exception, another stretch or beyond a flat end
+        // (inside a bend, past the normal where the stretch ends).
+        let trim = |half: Shapes, side: Side| {
+            let t = self.tolerance_m;
+            sides::trim(
+                self.line,
+                &self.grid,
+                half,
+                &|at| self.options.holds_within(side, at, t),
+                self.widest_m,
+                t,
+            )
+        };
+        let (left, right) = rayon::join(
+            || trim(band(left, Side::Left), Side::Left),
+            || trim(band(right, Side::Right), Side::Right),
+        );
         let whole = self
             .grid
             .tidy(self.grid.boolean(&left, &right, OverlayRule::Union));

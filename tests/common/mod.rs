@@ -194,6 +194,35 @@ impl Oracle {
     }
 }
 
+impl Oracle {
+    /// The side of the nearest road point as DESIGN.md states the rule: by the turn of the
+    /// geodesic from the nearest point to `p` against the road's direction there, except at
+    /// an inner vertex, which is nearest only to points on the outside of its corner (the
+    /// bearing alone can name the inside side past a 90° turn). +1 left, -1 right.
+    pub fn side_by_rule(&self, n: &Nearest) -> f64 {
+        let inner = &self.chainages[1..self.chainages.len() - 1];
+        let Some(k) = inner.iter().position(|&c| c == n.chainage_m) else {
+            return n.side;
+        };
+        // Vertex k + 1: the turn from the end of segment k to the start of segment k + 1.
+        let a = self.vertices[k];
+        let (_lat, _lon, azimuth_in): (f64, f64, f64) = self.geod.direct(
+            a.y,
+            a.x,
+            self.azimuths[k],
+            self.chainages[k + 1] - self.chainages[k],
+        );
+        let turn = (self.azimuths[k + 1] - azimuth_in + 540.0).rem_euclid(360.0) - 180.0;
+        if turn > 1e-9 {
+            1.0
+        } else if turn < -1e-9 {
+            -1.0
+        } else {
+            n.side
+        }
+    }
+}
+
 /// A deterministic xorshift generator, so that synthetic roads are the same on every run.
 pub struct Rng(u64);
 

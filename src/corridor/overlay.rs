@@ -216,11 +216,78 @@ impl Grid {
         for contour in shape {
             overlay = overlay.unsafe_add_shape_contour(contour);
         }
-        overlay = overlay.unsafe_add_string_line(line);
+        // A cutting line may run beyond the grid (the road's line continued past its ends):
+        // only what lies inside can cut a shape of this grid, and the grid cannot hold more.
+        for run in self.inside_runs(line) {
+            overlay = overlay.unsafe_add_string_line(&run);
+        }
         overlay
             .build_graph_view(FillRule::NonZero)
             .map(|graph| graph.extract_shapes_custom(StringRule::Slice, OverlayOptions::ogc()))
             .unwrap_or_default()
+    }
+
+    /// The parts of `line` inside the grid's rectangle, each a run of points, segments that
+    /// cross its edge cut there (Liang–Barsky).
+    fn inside_runs(&self, line: &[[f64; 2]]) -> Vec<Vec<[f64; 2]>> {
+        let r = &self.adapter.rect;
+        let inside = |p: [f64; 2]| {
+            (r.min_x..=r.max_x).contains(&p[0]) && (r.min_y..=r.max_y).contains(&p[1])
+        };
+        if line.iter().all(|&p| inside(p)) {
+            return vec![line.to_vec()];
+        }
+        let clip = |a: [f64; 2], b: [f64; 2]| -> Option<([f64; 2], [f64; 2])> {
+            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+            let (mut t0, mut t1) = (0.0f64, 1.0f64);
+            for (p, q) in [
+                (-dx, a[0] - r.min_x),
+                (dx, r.max_x - a[0]),
+                (-dy, a[1] - r.min_y),
+                (dy, r.max_y - a[1]),
+            ] {
+                if p == 0.0 {
+                    if q < 0.0 {
+                        return None;
+                    }
+                } else {
+                    let t = q / p;
+                    if p < 0.0 {
+                        t0 = t0.max(t);
+                    } else {
+                        t1 = t1.min(t);
+                    }
+                }
+            }
+            let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+            (t0 <= t1).then(|| (at(t0), at(t1)))
+        };
+        let mut runs: Vec<Vec<[f64; 2]>> = Vec::new();
+        let mut run: Vec<[f64; 2]> = Vec::new();
+        for w in line.windows(2) {
+            match clip(w[0], w[1]) {
+                Some((a, b)) => {
+                    if run.last() != Some(&a) {
+                        if run.len() > 1 {
+                            runs.push(std::mem::take(&mut run));
+                        }
+                        run.clear();
+                        run.push(a);
+                    }
+                    run.push(b);
+                }
+                None => {
+                    if run.len() > 1 {
+                        runs.push(std::mem::take(&mut run));
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if run.len() > 1 {
+            runs.push(run);
+        }
+        runs
     }
 
     /// A boolean operation between two results of this grid.

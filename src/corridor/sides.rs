@@ -81,6 +81,7 @@ pub(crate) fn split_overlap(
         grid,
         tolerance_m,
         sample_m: (widest_m / 100.0).min(250.0).max(8.0 * tolerance_m),
+        uncut: None,
     };
     let to_right: Shapes = overlap
         .into_par_iter()
@@ -132,6 +133,7 @@ pub(crate) fn trim(
         grid,
         tolerance_m,
         sample_m: (widest_m / 100.0).min(250.0).max(8.0 * tolerance_m),
+        uncut: Some(Side::Left),
     };
     let results: Vec<(bool, Shapes)> = shapes
         .into_par_iter()
@@ -344,6 +346,11 @@ struct Splitter<'a> {
     /// zone's trim twice the tolerance, so that a walk along an edge drawn up to the
     /// tolerance inside its distance is not read as a switch of distance.
     nudge_share: f64,
+    /// The label of a piece whose boundary holds both labels but that no traced line cut (a
+    /// trace lost on the way): `None` goes by a point inside, as before tracing; a zone's trim
+    /// keeps such a piece whole rather than drop ground it holds (a hairpin's inner zone
+    /// vanished whole, its one interior point in an exception).
+    uncut: Option<Side>,
     grid: &'a Grid,
     tolerance_m: f64,
     /// Spacing of the first samples along a piece's boundary, metres.
@@ -655,6 +662,11 @@ impl Splitter<'_> {
                     if cut.len() > 1 { cut } else { vec![part] }
                 })
                 .collect();
+        }
+        if parts.len() == 1
+            && let Some(label) = self.uncut
+        {
+            return parts.into_iter().map(|part| (label, part)).collect();
         }
         parts
             .into_iter()

@@ -235,18 +235,8 @@ fn run_ok(command: &mut Command) {
     );
 }
 
-/// Opens the layers in `out` and the project in QGIS, and checks what the module doc says.
-/// `legs` is the number of patrol legs; the example credits the data's sources, `corridor build`
-/// does not.
-fn assert_opens_styled(
-    dir: &Path,
-    out: &Path,
-    project: &Path,
-    prefix: &str,
-    picture: &Path,
-    legs: usize,
-    credited: bool,
-) {
+/// What `CHECK` reports of the layers in `out` and the project, run in headless QGIS.
+fn qgis_report(dir: &Path, out: &Path, project: &Path, picture: &Path) -> Value {
     let script = dir.join("check.py");
     std::fs::write(&script, CHECK).unwrap();
     let o = Command::new(PYTHON)
@@ -259,7 +249,22 @@ fn assert_opens_styled(
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Opens the layers in `out` and the project in QGIS, and checks what the module doc says.
+/// `legs` is the number of patrol legs; the example credits the data's sources, `corridor build`
+/// does not.
+fn assert_opens_styled(
+    dir: &Path,
+    out: &Path,
+    project: &Path,
+    prefix: &str,
+    picture: &Path,
+    legs: usize,
+    credited: bool,
+) {
+    let report = qgis_report(dir, out, project, picture);
 
     // Every layer: valid, one geometry type, styled with a rule for each of its features.
     let layers = report["layers"].as_object().unwrap();
@@ -383,18 +388,8 @@ fn qgis_opens_an_agreement_with_a_rule_per_zone_and_side() {
             .current_dir(dir.path()),
     );
     let out = dir.path().join("out");
-    let script = dir.path().join("check.py");
-    std::fs::write(&script, CHECK).unwrap();
-    let o = Command::new(PYTHON)
-        .arg(&script)
-        .arg(&out)
-        .arg(out.join("sochi_2019_ne_syria.qgs"))
-        .arg(dir.path().join("ne.png"))
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let project = out.join("sochi_2019_ne_syria.qgs");
+    let report = qgis_report(dir.path(), &out, &project, &dir.path().join("ne.png"));
     let layers = report["layers"].as_object().unwrap();
     for (name, l) in layers {
         assert_eq!(l["valid"], true, "{name}");

@@ -129,25 +129,26 @@ pub(super) struct PatrolSpec {
     pub stops_within: Option<Spanned<Value>>,
 }
 
+impl<'a> SidesSpec<'a> {
+    fn of([north, south, left, right]: [&'a Option<Spanned<Value>>; 4]) -> SidesSpec<'a> {
+        SidesSpec {
+            north: north.as_ref(),
+            south: south.as_ref(),
+            left: left.as_ref(),
+            right: right.as_ref(),
+        }
+    }
+}
+
 impl ZoneSpec {
     pub fn sides(&self) -> SidesSpec<'_> {
-        SidesSpec {
-            north: self.north.as_ref(),
-            south: self.south.as_ref(),
-            left: self.left.as_ref(),
-            right: self.right.as_ref(),
-        }
+        SidesSpec::of([&self.north, &self.south, &self.left, &self.right])
     }
 }
 
 impl StretchSpec {
     pub fn sides(&self) -> SidesSpec<'_> {
-        SidesSpec {
-            north: self.north.as_ref(),
-            south: self.south.as_ref(),
-            left: self.left.as_ref(),
-            right: self.right.as_ref(),
-        }
+        SidesSpec::of([&self.north, &self.south, &self.left, &self.right])
     }
 }
 

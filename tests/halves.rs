@@ -93,25 +93,9 @@ fn check_halves(
 ) -> f64 {
     let oracle = Oracle::new(road.coords(), 20.0);
     let length_m = oracle.length_m();
-    let mut bounds: Option<geo::Rect> = None;
-    for half in halves {
-        if let Some(r) = half.bounding_rect() {
-            bounds = Some(match bounds {
-                None => r,
-                Some(b) => geo::Rect::new(
-                    Coord {
-                        x: b.min().x.min(r.min().x),
-                        y: b.min().y.min(r.min().y),
-                    },
-                    Coord {
-                        x: b.max().x.max(r.max().x),
-                        y: b.max().y.max(r.max().y),
-                    },
-                ),
-            });
-        }
-    }
-    let bounds = bounds.expect("an empty build");
+    // Both halves' polygons as one collection: its box is the build's.
+    let both = MultiPolygon(halves.iter().flat_map(|h| h.0.iter().cloned()).collect());
+    let bounds = both.bounding_rect().expect("an empty build");
     let mut rng = Rng::new(seed);
     let points: Vec<Coord> = (0..n)
         .map(|_| Coord {

@@ -177,13 +177,20 @@ pub(crate) fn filter(road: &Road, options: &CorridorOptions) -> Option<Filter> {
     if w_max > MAX_WIDTH_M || max_lat > MAX_LAT_DEG {
         return None;
     }
+    // Chords of up to 2 windows cost the core L²/8w of its width: 7.5 cm at any width.
+    let window_m = (0.15 * w_max).sqrt();
+    // Strips of segments longer than a window are always built, and the filter is kept only
+    // where at least half of all strips go: a smooth road, its segments long once simplified,
+    // is known not to pay before anything is worked out.
+    let short = segments.iter().filter(|s| s.length_m <= window_m).count();
+    if 2 * short < segments.len() {
+        return None;
+    }
     let chainage = road.vertex_chainages_m();
     let xyz: Vec<[f64; 3]> = coords.par_iter().map(|&c| geodesic::ecef_m(c)).collect();
 
     // Core vertices: the leftmost and rightmost of each window, every vertex beside a long
     // segment, none near the road's ends.
-    // Chords of up to 2 windows cost the core L²/8w of its width: 7.5 cm at any width.
-    let window_m = (0.15 * w_max).sqrt();
     let search_m = (80.0 * w_max).sqrt();
     let kappa = plane_error_m(w_max + search_m);
     let clear_m = 2.0 * w_max + 20.0 + 2.0 * window_m;

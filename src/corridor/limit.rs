@@ -43,6 +43,9 @@ pub(crate) struct LimitInput<'a> {
     pub side: Side,
     pub width_m: f64,
     pub tolerance_m: f64,
+    /// The halves were split along the road only (no overlap of the sides, no narrower side):
+    /// every vertex of a half off the road and off the caps lies on the whole's boundary.
+    pub split_on_road: bool,
 }
 
 /// The marks of one side's vertices, keyed by their position after rounding to the grid.
@@ -111,6 +114,13 @@ fn on_limit(coords: &[Coord], marks: &Marks, input: &LimitInput) -> Vec<Option<f
                 .then_some(at.chainage_m)
         })
     };
+    // For each vertex, the nearest mark that is not a crossing before and after it: inside a
+    // bend of short segments the limit runs through several crossings in a row.
+    let (before, after) = if input.split_on_road {
+        (settled(&mark, false), settled(&mark, true))
+    } else {
+        (vec![None; n], vec![None; n])
+    };
     (0..n)
         .map(|i| match mark[i] {
             Mark::Offset(chainage_m) | Mark::Cap(chainage_m) => Some(chainage_m),
@@ -118,10 +128,42 @@ fn on_limit(coords: &[Coord], marks: &Marks, input: &LimitInput) -> Vec<Option<f
             Mark::Crossing => match (mark[(i + n - 1) % n], mark[(i + 1) % n]) {
                 // Where two offset edges of this side cross (inside every bend).
                 (Mark::Offset(b), Mark::Offset(_)) => Some(b),
-                _ => exact(coords[i]),
+                // Between two vertices at the width, on the whole's boundary, which lies
+                // beyond w − t everywhere (the union holds every point nearer than that), and
+                // on this side (it bounds this side's half, which no cut crosses).
+                _ => match (before[i], after[i]) {
+                    (
+                        Some(Mark::Offset(b) | Mark::Cap(b)),
+                        Some(Mark::Offset(_) | Mark::Cap(_)),
+                    ) => Some(b),
+                    _ => exact(coords[i]),
+                },
             },
         })
         .collect()
+}
+
+/// Per vertex of a ring, the first mark other than a crossing met walking backwards (or
+/// `forwards`), round the ring; `None` on a ring of crossings only.
+fn settled(mark: &[Mark], forwards: bool) -> Vec<Option<Mark>> {
+    let n = mark.len();
+    let mut out = vec![None; n];
+    let Some(anchor) = (0..n).find(|&i| mark[i] != Mark::Crossing) else {
+        return out;
+    };
+    let mut last = mark[anchor];
+    for k in 1..=n {
+        let i = if forwards {
+            (anchor + n - k) % n
+        } else {
+            (anchor + k) % n
+        };
+        out[i] = Some(last);
+        if mark[i] != Mark::Crossing {
+            last = mark[i];
+        }
+    }
+    out
 }
 
 /// Cuts a ring into the runs of vertices on the limit, each turned to run along the road.

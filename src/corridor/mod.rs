@@ -330,7 +330,7 @@ impl Corridor {
                 .flatten()
                 .flat_map(|p| p.left.iter().chain(&p.right))
         };
-        let (grid, pieces, whole, left, right) = match hidden::filter(basis, &wide) {
+        let (grid, pieces, whole, left, right, split_on_road) = match hidden::filter(basis, &wide) {
             // A noisy line: most pieces are covered by the core and left out (see `hidden`),
             // and the halves are the whole cut along the road.
             Some(filter) => {
@@ -359,7 +359,7 @@ impl Corridor {
                 let whole = grid.tidy(grid.union_of(&[outer, core_union]));
                 drop(rings);
                 let (left, right) = split_along_road(road, basis, &grid, &whole, &wide);
-                (grid, pieces, whole, left, right)
+                (grid, pieces, whole, left, right, false)
             }
             None => {
                 let pieces = offset::pieces(basis, &wide);
@@ -377,7 +377,8 @@ impl Corridor {
                     overlap,
                     whole,
                 } = grid.layers(&pieces.left, &pieces.right);
-                let (left, right) = if overlap.is_empty() {
+                let split_on_road = overlap.is_empty();
+                let (left, right) = if split_on_road {
                     (left, right)
                 } else {
                     sides::split_overlap(
@@ -389,7 +390,7 @@ impl Corridor {
                         options.tolerance_m,
                     )
                 };
-                (grid, pieces, whole, left, right)
+                (grid, pieces, whole, left, right, split_on_road)
             }
         };
         // What the narrower side loses beyond its width is taken from the whole as well,
@@ -434,6 +435,7 @@ impl Corridor {
                     side,
                     width_m: options.width_m(side),
                     tolerance_m: options.tolerance_m,
+                    split_on_road: split_on_road && narrow.iter().all(Option::is_none),
                 },
             )
         };

@@ -69,6 +69,10 @@ pub(crate) struct Filter {
 /// only a sliver of arc reaches the boundary (two such tips 30 m apart part within a degree).
 const SUB_WEDGE_DEG: f64 = 2.0;
 
+/// Parts of a wedge first tested together (a sweep of up to 16°, still well inside the
+/// half-turn over which the dip bound holds).
+const CORNER_BLOCK: usize = 8;
+
 /// How many parts a wedge of this turn is tested in (none where there is no wedge).
 fn sub_wedges(turn_deg: f64) -> usize {
     if turn_deg.abs() <= 1e-9 {
@@ -427,21 +431,45 @@ pub(crate) fn filter(road: &Road, options: &CorridorOptions) -> Option<Filter> {
             // Over a sweep of `step`, ⟨u, y⟩ dips below the smaller of its ends by at most
             // |y|(1 − cos(step/2)).
             let dip = 1.0 - (0.5 * step).to_radians().cos();
-            let along = |az: f64| -> Vec<f64> {
+            let along = |az: f64, g: &mut Vec<f64>| {
                 let u = unit(az);
-                ys.iter().map(|(p, ..)| u[0] * p[0] + u[1] * p[1]).collect()
+                g.clear();
+                g.extend(ys.iter().map(|(p, ..)| u[0] * p[0] + u[1] * p[1]));
             };
-            let mut g_lo = along(lo);
+            let (mut g_lo, mut g_hi) = (Vec::with_capacity(ys.len()), Vec::new());
+            along(lo, &mut g_lo);
+            let w = widths[side];
             // The candidate that last covered a part: its neighbours usually take it too.
             let mut last_good: Option<usize> = None;
-            for (k, slot) in out.iter_mut().enumerate() {
-                let g_hi = along(lo + step * (k + 1) as f64);
+            let mut k = 0;
+            while k < parts {
+                // First a block of parts at once: a noisy line turns every way at every fix,
+                // and most of its wedges lie deep inside.
+                let end = (k + CORNER_BLOCK).min(parts);
+                if end - k > 1 {
+                    along(lo + step * end as f64, &mut g_hi);
+                    let dip = 1.0 - (0.5 * step * (end - k) as f64).to_radians().cos();
+                    let covered = |j: usize| {
+                        let g = g_lo[j].min(g_hi[j]) - ys[j].2 * dip;
+                        reach(g, ys[j].1, drop_radius) >= w
+                    };
+                    if let Some(j) = last_good
+                        .filter(|&j| covered(j))
+                        .or_else(|| (0..ys.len()).find(|&j| covered(j)))
+                    {
+                        last_good = Some(j);
+                        out[k..end].fill(Cut::Drop);
+                        std::mem::swap(&mut g_lo, &mut g_hi);
+                        k = end;
+                        continue;
+                    }
+                }
+                along(lo + step * (k + 1) as f64, &mut g_hi);
                 let g = |j: usize| g_lo[j].min(g_hi[j]) - ys[j].2 * dip;
-                let w = widths[side];
                 if let Some(j) = last_good
                     && reach(g(j), ys[j].1, drop_radius) >= w
                 {
-                    *slot = Cut::Drop;
+                    out[k] = Cut::Drop;
                 } else {
                     let (mut far, mut cut) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
                     for (j, &(_, d2, _)) in ys.iter().enumerate() {
@@ -454,9 +482,10 @@ pub(crate) fn filter(road: &Road, options: &CorridorOptions) -> Option<Filter> {
                         far = far.max(r);
                         cut = cut.max(reach(g(j), d2, cut_radius));
                     }
-                    *slot = decide(far, cut, w);
+                    out[k] = decide(far, cut, w);
                 }
-                g_lo = g_hi;
+                std::mem::swap(&mut g_lo, &mut g_hi);
+                k += 1;
             }
             out
         })
@@ -516,8 +545,8 @@ mod tests {
         assert!(worst < 0.01, "worst error {worst} of the bound");
     }
 
-    /// Over a sweep of `s`, ⟨u, y⟩ never dips below the smaller of its ends by more than
-    /// |y|(1 − cos(s/2)), the bound the corner test takes off.
+    /// Over a sweep of `s` (a part or a block of parts), ⟨u, y⟩ never dips below the smaller of
+    /// its ends by more than |y|(1 − cos(s/2)), the bound the corner test takes off.
     #[test]
     fn a_sweep_dips_below_its_ends_by_at_most_the_bound() {
         for k in 0..360 {
@@ -526,14 +555,17 @@ mod tests {
                 30.0 * (k as f64 * 0.7).cos() + 5.0,
             ];
             let d = y[0].hypot(y[1]);
-            let (lo, step) = (k as f64 * 1.3, 2.0);
-            let g = |az: f64| {
-                let u = unit(az);
-                u[0] * y[0] + u[1] * y[1]
-            };
-            let bound = g(lo).min(g(lo + step)) - d * (1.0 - (0.5 * step).to_radians().cos());
-            for j in 0..=100 {
-                assert!(g(lo + step * j as f64 / 100.0) >= bound - 1e-9, "{k} {j}");
+            // A part, and a block of parts.
+            for step in [SUB_WEDGE_DEG, SUB_WEDGE_DEG * CORNER_BLOCK as f64] {
+                let lo = k as f64 * 1.3;
+                let g = |az: f64| {
+                    let u = unit(az);
+                    u[0] * y[0] + u[1] * y[1]
+                };
+                let bound = g(lo).min(g(lo + step)) - d * (1.0 - (0.5 * step).to_radians().cos());
+                for j in 0..=100 {
+                    assert!(g(lo + step * j as f64 / 100.0) >= bound - 1e-9, "{k} {j}");
+                }
             }
         }
     }

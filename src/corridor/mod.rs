@@ -28,6 +28,7 @@
 //! tile the corridor. Every point more than the tolerance from the switch locus, the road and
 //! the outer edge lies in the half of its side (measured in `tests/halves.rs`).
 
+mod band;
 mod hidden;
 mod limit;
 mod offset;
@@ -330,10 +331,25 @@ impl Corridor {
                 .flatten()
                 .flat_map(|p| p.left.iter().chain(&p.right))
         };
-        let (grid, pieces, whole, left, right, split_on_road) = match hidden::filter(basis, &wide) {
+        let noisy = match band::band(basis, &wide) {
+            Some(band) => Noisy::Band(band),
+            None => hidden::filter(basis, &wide).map_or(Noisy::No, Noisy::Filter),
+        };
+        let (grid, pieces, whole, left, right, split_on_road) = match noisy {
+            // A noisy line with round caps: the corridor of the band round it, drawn from its
+            // two hulls (see `band`), cut along the road.
+            Noisy::Band(band) => {
+                let pieces = band.pieces(basis, &wide);
+                let rings: Vec<Ring> = pieces.left.iter().chain(&pieces.right).cloned().collect();
+                let grid = Grid::covering(rings.iter().chain(narrow_rings()), thinnest_m);
+                let whole = grid.tidy(grid.union(&rings));
+                drop(rings);
+                let (left, right) = split_along_road(road, basis, &grid, &whole, &wide);
+                (grid, pieces, whole, left, right, true)
+            }
             // A noisy line: most pieces are covered by the core and left out (see `hidden`),
             // and the halves are the whole cut along the road.
-            Some(filter) => {
+            Noisy::Filter(filter) => {
                 let mut pieces = offset::pieces_filtered(basis, &wide, &filter);
                 let core: Vec<Vec<Ring>> = filter
                     .core
@@ -361,7 +377,7 @@ impl Corridor {
                 let (left, right) = split_along_road(road, basis, &grid, &whole, &wide);
                 (grid, pieces, whole, left, right, false)
             }
-            None => {
+            Noisy::No => {
                 let pieces = offset::pieces(basis, &wide);
                 let grid = Grid::covering(
                     pieces
@@ -640,6 +656,16 @@ fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
         .iter()
         .map(|p| p.geodesic_area_signed().abs())
         .sum()
+}
+
+/// How a line's noise is dealt with.
+enum Noisy {
+    /// Not noisy (or too wide, too near a pole): every piece is built.
+    No,
+    /// Replaced by the band round it.
+    Band(band::Band),
+    /// Its pieces filtered.
+    Filter(hidden::Filter),
 }
 
 /// The halves of a corridor built from filtered pieces (whose sides no longer add up to the

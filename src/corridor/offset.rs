@@ -16,7 +16,7 @@ use crate::geodesic::{self, MIN_RADIUS_M};
 
 /// Share of the tolerance allowed for the gap between an edge's middle and the true curve.
 /// The rest is margin for the curve's bulge away from the middle, which is second order.
-const SAG_SHARE: f64 = 0.4;
+pub(crate) const SAG_SHARE: f64 = 0.4;
 
 /// Deepest halving of one curve; 2^30 pieces is far beyond any real need.
 const MAX_DEPTH: u32 = 30;

@@ -1,0 +1,391 @@
+//! The band round a noisy line: two short-chorded hulls that stand in for the road.
+//!
+//! A GPS track or a wiggly line keeps tens of thousands of segments after simplification, and
+//! nearly every one of them lies within a metre of the corridor's boundary once offset, so no
+//! filter by distance bounds can leave them out (`hidden` keeps a third of a wiggly track's
+//! pieces). Here the road is replaced instead: the *left hull* is a chain of the road's own
+//! vertices, each chord at most `d` long, with every road vertex it passes over on its right;
+//! the *right hull* likewise on the left. The road lies in the band between them, and the
+//! corridor of the two hulls, at a width `w'` a little under `w`, has the road's corridor's
+//! boundary to within the tolerance, with a few thousand vertices instead of a hundred
+//! thousand.
+//!
+//! Why it is sound:
+//! - Inside: a point at `s ≤ w'` from a chord of length `≤ d` is within `√(s² + d²/4)` of one
+//!   of the chord's ends, both road vertices; `w'` is chosen so that this is at most `w` (less
+//!   the plane's error), so the hulls' corridor lies in the road's. A chord that is a road
+//!   segment is the road itself.
+//! - Nothing within `w'` of the road is missed, because the road lies in the band. Checked, not
+//!   assumed: every road vertex a chord passes over lies strictly on its inner side and not
+//!   beyond its end (and, behind its start or where the hull turns inwards, on the inner side
+//!   of the chord before too); where the hull turns inwards the road's segments at the hull
+//!   vertex stay on the inner side of both chords; and no chord properly crosses another or a
+//!   road segment. So the road leaves the band neither across a chord nor at a hull vertex. A
+//!   point outside the band then reaches its nearest road point across a hull, so it is at
+//!   least as near that hull, on the hull's outer side; a point inside is in the band.
+//! - So the boundary lies between `w' − sag` and `w` from the road: `w − w'` is a fifth of the
+//!   tolerance (with `d = √(8 w t / 5)`), the pieces' sag `0.4 t`, the simplification `t / 5`.
+//!   The oracle suite (tests/oracle.rs) measures it on noisy lines.
+//!
+//! Used for round caps only (a flat cap is cut along the road's own last segment, which the
+//! hull's last chord need not follow), open roads, and where `hidden` would apply.
+
+use geo::algorithm::line_intersection::{LineIntersection, line_intersection};
+use geo::{Coord, Line};
+use rayon::prelude::*;
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+
+use super::hidden::plane_error_m;
+use super::offset::{self, Pieces, SAG_SHARE};
+use super::{Cap, CorridorOptions};
+use crate::Road;
+use crate::geodesic::{self, ecef_dot as dot, ecef_sub as sub};
+
+/// The two hulls and the width their corridor is built at.
+#[derive(Debug)]
+pub(crate) struct Band {
+    /// The left hull and the right hull, each from the road's first vertex to its last.
+    pub hulls: [Road; 2],
+    /// The width both hulls' corridors are built at, metres.
+    pub width_m: f64,
+}
+
+impl Band {
+    /// The pieces whose union is the corridor: the left hull's pieces on its left, the right
+    /// hull's on its right (a point beyond one hull within `w'` of the other reaches it across
+    /// the first), the band itself, and a disc round each end of the road (the hulls' caps
+    /// lie along their first and last chords, which differ). Every road vertex is marked as
+    /// on the road, for the limit lines.
+    pub(crate) fn pieces(&self, road: &Road, options: &CorridorOptions) -> Pieces {
+        let hull = CorridorOptions {
+            width_left_m: self.width_m,
+            width_right_m: self.width_m,
+            ..*options
+        };
+        let [left, right] = &self.hulls;
+        let (mut pieces, other) = rayon::join(
+            || offset::pieces(left, &hull),
+            || offset::pieces(right, &hull),
+        );
+        pieces.right = other.right;
+        pieces.offset_right = other.offset_right;
+        pieces.off_limit_right = other.off_limit_right;
+        pieces.on_road.extend(other.on_road);
+        pieces
+            .on_road
+            .extend(road.coords().iter().map(|c| [c.x, c.y]));
+        // The band, counter-clockwise: along the right hull, back along the left one.
+        let mut ring: Vec<[f64; 2]> = right.coords().iter().map(|c| [c.x, c.y]).collect();
+        ring.extend(left.coords().iter().rev().skip(1).map(|c| [c.x, c.y]));
+        ring.pop();
+        pieces.left.push(ring);
+        let max_sag_m = SAG_SHARE * options.tolerance_m;
+        let coords = road.coords();
+        for (end, chainage_m) in [
+            (coords[0], 0.0),
+            (coords[coords.len() - 1], road.length_m()),
+        ] {
+            let disc = disc(end, self.width_m, max_sag_m);
+            // At the width from an end of the road, on whichever side.
+            pieces
+                .offset_left
+                .extend(disc.iter().map(|&p| (p, chainage_m)));
+            pieces
+                .offset_right
+                .extend(disc.iter().map(|&p| (p, chainage_m)));
+            pieces.left.push(disc);
+        }
+        pieces
+    }
+}
+
+/// The geodesic circle of `radius_m` round `centre`, counter-clockwise (azimuths falling),
+/// its chords within `max_sag_m` of it.
+fn disc(centre: Coord, radius_m: f64, max_sag_m: f64) -> Vec<[f64; 2]> {
+    // Planar sag r(1 − cos(θ/2)), with a fifth to spare for the ellipsoid and the map.
+    let step = 2.0 * (1.0 - 0.8 * max_sag_m / radius_m).acos();
+    let n = (std::f64::consts::TAU / step).ceil().max(8.0) as usize;
+    (0..n)
+        .map(|k| {
+            let p = geodesic::direct(centre, -360.0 * k as f64 / n as f64, radius_m).0;
+            [p.x, p.y]
+        })
+        .collect()
+}
+
+/// Share of the tolerance the chords may cost: `w − w' ≈ d² / 8w`.
+const CHORD_SHARE: f64 = 0.2;
+
+/// Fewer segments than this are built as they are.
+const MIN_SEGMENTS: usize = 1_000;
+
+/// Widest corridor built on hulls, metres (the plane's error stays under a centimetre).
+const MAX_WIDTH_M: f64 = 20_000.0;
+
+/// Farthest from the equator, degrees.
+const MAX_LAT_DEG: f64 = 75.0;
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+/// The band round `road` for a corridor of `options` (equal widths, round caps), or `None`
+/// where it does not apply or cannot be drawn (a line that curls within a chord, a hull that
+/// crosses the other).
+pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
+    let coords = road.coords();
+    let segments = road.segments();
+    let n = coords.len();
+    let w = options.width_left_m;
+    let t = options.tolerance_m;
+    if options.cap != Cap::Round
+        || options.width_right_m != w
+        || segments.len() < MIN_SEGMENTS
+        || w > MAX_WIDTH_M
+        || coords[0] == coords[n - 1]
+    {
+        return None;
+    }
+    let chord_m = (8.0 * w * CHORD_SHARE * t).sqrt();
+    // Worth it where most segments are far shorter than a chord (a smooth road, simplified,
+    // keeps long segments and is built as it is).
+    let short = segments
+        .iter()
+        .filter(|s| s.length_m <= 0.25 * chord_m)
+        .count();
+    if 2 * short < segments.len() {
+        return None;
+    }
+    let (mut x0, mut x1, mut max_lat) = (f64::MAX, f64::MIN, 0.0f64);
+    for c in coords {
+        x0 = x0.min(c.x);
+        x1 = x1.max(c.x);
+        max_lat = max_lat.max(c.y.abs());
+    }
+    // Straight chords in longitude/latitude are checked for crossings below: not across ±180°.
+    if x1 - x0 > 180.0 || max_lat + w / 100_000.0 > MAX_LAT_DEG {
+        return None;
+    }
+    let chainage = road.vertex_chainages_m();
+    let xyz: Vec<[f64; 3]> = coords.iter().map(|&c| geodesic::ecef_m(c)).collect();
+    let kappa = plane_error_m(w);
+    let width_m = ((w - kappa).powi(2) - 0.25 * chord_m * chord_m).sqrt();
+    // The triple product of the up vector at `i` with the two offsets from it: small vectors,
+    // so that it is exact to far below a millimetre (the same sign as the side of the plane
+    // through the Earth's centre, `i` and `k`, written out directly).
+    // In metres times |x_i|·|x_k − x_i|; a vertex counts as on the inner side only a millimetre
+    // in, so that the crossings, checked on straight lines in longitude/latitude (which stray
+    // from these planes by a tenth of that over a chord), see the same sides.
+    let side = |i: usize, k: usize, m: usize| {
+        let chord = sub(xyz[k], xyz[i]);
+        let scale = (dot(xyz[i], xyz[i]) * dot(chord, chord)).sqrt();
+        dot(xyz[i], cross(chord, sub(xyz[m], xyz[i]))) / scale.max(f64::MIN_POSITIVE)
+    };
+    const MARGIN_M: f64 = 1e-3;
+    // Whether every vertex strictly between `i` and `k` lies strictly on the inner side of the
+    // chord from `i` to `k` (for the left hull, `sign` 1: on its right) and not beyond `k`;
+    // and, where the hull turns inwards at `i` (where the band's inside is the inner side of
+    // both chords) or the vertex lies behind `i`, on the inner side of the chord before, from
+    // `h`, too; and the vertex before `i` on the inner side of this chord where it turns in.
+    let inside = |h: Option<usize>, i: usize, k: usize, sign: f64| {
+        let chord = sub(xyz[k], xyz[i]);
+        let length2 = dot(chord, chord);
+        let turns_in = h.is_some_and(|h| sign * side(h, i, k) < 0.0);
+        (i + 1..k).all(|m| {
+            let along = dot(sub(xyz[m], xyz[i]), chord);
+            sign * side(i, k, m) < -MARGIN_M
+                && along <= length2
+                && (along >= 0.0 && !turns_in
+                    || h.is_some_and(|h| sign * side(h, i, m) < -MARGIN_M))
+        }) && !(turns_in && sign * side(i, k, i - 1) > 0.0)
+    };
+    let mut chains: [Vec<usize>; 2] = [vec![0], vec![0]];
+    for (chain, sign) in chains.iter_mut().zip([1.0, -1.0]) {
+        // The last vertex within a chord's length along the road of each (so no chord is
+        // longer).
+        let reach = |i: usize| {
+            let mut last = i + 1;
+            while last + 1 < n && chainage[last + 1] - chainage[i] <= chord_m {
+                last += 1;
+            }
+            last
+        };
+        // The next hull vertex after `i`: the farthest within reach that passes over the
+        // vertices between on its inner side (else the next vertex, along a road segment, which
+        // passes over none) and from which the hull can go on.
+        let next = |h: Option<usize>, i: usize, ahead: bool| -> Option<usize> {
+            (i + 1..=reach(i)).rev().find(|&k| {
+                inside(h, i, k, sign)
+                    && (!ahead
+                        || k == n - 1
+                        || (k + 1..=reach(k))
+                            .rev()
+                            .any(|l| inside(Some(i), k, l, sign)))
+            })
+        };
+        let mut i = 0;
+        let mut h: Option<usize> = None;
+        while i < n - 1 {
+            // The farthest first; looking one step ahead only where the hull would be stuck
+            // (a GPS fix that overshoots the next one).
+            let j = match next(h, i, false) {
+                Some(k)
+                    if k == n - 1 || (k + 1..=reach(k)).any(|l| inside(Some(i), k, l, sign)) =>
+                {
+                    k
+                }
+                _ => next(h, i, true)?,
+            };
+            chain.push(j);
+            h = Some(i);
+            i = j;
+        }
+        // Where the hull turns inwards the band's inside is the inner side of both chords:
+        // the road may touch the hull there but must not leave it (it crosses no chord, checked
+        // below, so it could leave the band only at a hull vertex).
+        for w in chain.windows(3) {
+            let (a, y, c) = (w[0], w[1], w[2]);
+            if sign * side(a, y, c) < 0.0 {
+                let out = |m: usize| sign * side(a, y, m) > 0.0 || sign * side(y, c, m) > 0.0;
+                if out(y - 1) || out(y + 1) {
+                    return None;
+                }
+            }
+        }
+    }
+    if crossing(coords, &chains) {
+        return None;
+    }
+    let hulls = chains.map(|chain| Road::from_checked(chain.iter().map(|&i| coords[i]).collect()));
+    let [Ok(left), Ok(right)] = hulls else {
+        return None;
+    };
+    Some(Band {
+        hulls: [left, right],
+        width_m,
+    })
+}
+
+/// Whether any chord of the two hulls properly crosses another chord or a road segment
+/// (touching at shared vertices, as the hulls do at the road's ends and wherever the road is its
+/// own hull, is allowed): with none, the road stays in the band the hulls bound.
+fn crossing(coords: &[Coord], chains: &[Vec<usize>; 2]) -> bool {
+    let line = |i: usize, j: usize| Line::new(coords[i], coords[j]);
+    let boxed = |l: Line| {
+        GeomWithData::new(
+            Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]),
+            l,
+        )
+    };
+    let tree = RTree::bulk_load(
+        chains
+            .iter()
+            .flat_map(|chain| chain.windows(2))
+            .map(|w| boxed(line(w[0], w[1])))
+            .collect(),
+    );
+    let crosses = |l: Line| {
+        let envelope = AABB::from_corners(
+            [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+            [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+        );
+        tree.locate_in_envelope_intersecting(&envelope)
+            .any(|other| {
+                matches!(
+                    line_intersection(l, other.data),
+                    Some(LineIntersection::SinglePoint {
+                        is_proper: true,
+                        ..
+                    })
+                )
+            })
+    };
+    let chords = chains.iter().flat_map(|chain| chain.windows(2));
+    chords.map(|w| line(w[0], w[1])).any(crosses)
+        || (0..coords.len() - 1)
+            .into_par_iter()
+            .any(|i| crosses(line(i, i + 1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Contains, LineString, Point, Polygon};
+
+    /// A wiggly track: 1.2 m steps, heading jittering within 5° of east (the family of
+    /// tests/common/roads.rs, generated here with its own small random sequence).
+    fn wiggly(n: usize) -> Road {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut heading: f64 = 90.0;
+        let mut p = Coord { x: 36.5, y: 35.8 };
+        let mut coords = vec![p];
+        for _ in 1..n {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            heading += ((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * 8.6;
+            heading = heading.clamp(85.0, 95.0);
+            p = geodesic::direct(p, heading, 1.2).0;
+            coords.push(p);
+        }
+        Road::from_checked(coords).unwrap()
+    }
+
+    /// An independent look at the band: every road vertex lies in (or on) the polygon the two
+    /// hulls bound, by geo's point-in-polygon; every hull vertex is a road vertex; no chord is
+    /// longer than allowed, measured geodesically.
+    #[test]
+    fn a_wiggly_track_lies_in_its_band() {
+        let road = wiggly(20_000);
+        let options = CorridorOptions::symmetric(6_000.0).unwrap().cap(Cap::Round);
+        let band = band(&road, &options).expect("a wiggly track has a band");
+        let [left, right] = &band.hulls;
+        assert!(left.coords().len() < road.coords().len() / 4);
+        let mut ring: Vec<Coord> = right.coords().to_vec();
+        ring.extend(left.coords().iter().rev());
+        let polygon = Polygon::new(LineString(ring), Vec::new());
+        let chord_m = (8.0 * 6_000.0 * CHORD_SHARE * 0.5).sqrt();
+        for hull in [left, right] {
+            for w in hull.coords().windows(2) {
+                let along = geodesic::distance_m(w[0], w[1]);
+                let is_segment = road.coords().windows(2).any(|s| s == w);
+                assert!(along <= chord_m + 1e-9 || is_segment, "chord of {along} m");
+            }
+            for c in hull.coords() {
+                assert!(road.coords().contains(c));
+            }
+        }
+        let outside = road
+            .coords()
+            .iter()
+            .filter(|&&c| !polygon.contains(&Point(c)) && !polygon.exterior().contains(&Point(c)))
+            .count();
+        assert_eq!(outside, 0, "road vertices outside the band");
+        // w − w' is a fifth of the tolerance, and a little for the plane.
+        assert!(6_000.0 - band.width_m < 0.12, "{}", band.width_m);
+    }
+
+    /// Flat caps, a smooth road and a short one are built as they are.
+    #[test]
+    fn only_noisy_lines_with_round_caps_have_a_band() {
+        let road = wiggly(5_000);
+        let round = CorridorOptions::symmetric(6_000.0).unwrap().cap(Cap::Round);
+        assert!(band(&road, &round).is_some());
+        assert!(band(&road, &round.cap(Cap::Flat)).is_none());
+        assert!(band(&wiggly(500), &round).is_none());
+        let smooth = Road::from_checked(
+            (0..5_000)
+                .map(|k| Coord {
+                    x: 36.0 + k as f64 * 1e-3,
+                    y: 35.0 + 0.1 * (k as f64 * 1e-3).sin(),
+                })
+                .collect(),
+        )
+        .unwrap();
+        assert!(band(&smooth, &round).is_none());
+    }
+}

@@ -28,7 +28,10 @@
 //!   The oracle suite (tests/oracle.rs) measures it on noisy lines.
 //!
 //! Used for round caps only (a flat cap is cut along the road's own last segment, which the
-//! hull's last chord need not follow), open roads, and where `hidden` would apply.
+//! hull's last chord need not follow), open roads, and where `hidden` would apply. The hulls
+//! are found walking the road in order, so a line that never turns back (a wiggly track) has
+//! one; a GPS track whose fixes curl back over a chord (issue 16's road f, 1,422 such places)
+//! fails the checks and goes to `hidden`. The checks, not the walk, are what make it sound.
 
 use geo::algorithm::line_intersection::{LineIntersection, line_intersection};
 use geo::{Coord, Line};
@@ -170,96 +173,18 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
     if x1 - x0 > 180.0 || max_lat + w / 100_000.0 > MAX_LAT_DEG {
         return None;
     }
-    let chainage = road.vertex_chainages_m();
     let xyz: Vec<[f64; 3]> = coords.iter().map(|&c| geodesic::ecef_m(c)).collect();
     let kappa = plane_error_m(w);
     let width_m = ((w - kappa).powi(2) - 0.25 * chord_m * chord_m).sqrt();
-    // The triple product of the up vector at `i` with the two offsets from it: small vectors,
-    // so that it is exact to far below a millimetre (the same sign as the side of the plane
-    // through the Earth's centre, `i` and `k`, written out directly).
-    // In metres times |x_i|·|x_k − x_i|; a vertex counts as on the inner side only a millimetre
-    // in, so that the crossings, checked on straight lines in longitude/latitude (which stray
-    // from these planes by a tenth of that over a chord), see the same sides.
-    let side = |i: usize, k: usize, m: usize| {
-        let chord = sub(xyz[k], xyz[i]);
-        let scale = (dot(xyz[i], xyz[i]) * dot(chord, chord)).sqrt();
-        dot(xyz[i], cross(chord, sub(xyz[m], xyz[i]))) / scale.max(f64::MIN_POSITIVE)
+    let geometry = Geometry {
+        coords,
+        xyz: &xyz,
+        chord_m,
     };
-    const MARGIN_M: f64 = 1e-3;
-    // Whether every vertex strictly between `i` and `k` lies strictly on the inner side of the
-    // chord from `i` to `k` (for the left hull, `sign` 1: on its right) and not beyond `k`;
-    // and, where the hull turns inwards at `i` (where the band's inside is the inner side of
-    // both chords) or the vertex lies behind `i`, on the inner side of the chord before, from
-    // `h`, too; and the vertex before `i` on the inner side of this chord where it turns in.
-    let inside = |h: Option<usize>, i: usize, k: usize, sign: f64| {
-        let chord = sub(xyz[k], xyz[i]);
-        let length2 = dot(chord, chord);
-        let turns_in = h.is_some_and(|h| sign * side(h, i, k) < 0.0);
-        (i + 1..k).all(|m| {
-            let along = dot(sub(xyz[m], xyz[i]), chord);
-            sign * side(i, k, m) < -MARGIN_M
-                && along <= length2
-                && (along >= 0.0 && !turns_in
-                    || h.is_some_and(|h| sign * side(h, i, m) < -MARGIN_M))
-        }) && !(turns_in && sign * side(i, k, i - 1) > 0.0)
-    };
-    let mut chains: [Vec<usize>; 2] = [vec![0], vec![0]];
-    for (chain, sign) in chains.iter_mut().zip([1.0, -1.0]) {
-        // The last vertex within a chord's length along the road of each (so no chord is
-        // longer).
-        let reach = |i: usize| {
-            let mut last = i + 1;
-            while last + 1 < n && chainage[last + 1] - chainage[i] <= chord_m {
-                last += 1;
-            }
-            last
-        };
-        // The next hull vertex after `i`: the farthest within reach that passes over the
-        // vertices between on its inner side (else the next vertex, along a road segment, which
-        // passes over none) and from which the hull can go on.
-        let next = |h: Option<usize>, i: usize, ahead: bool| -> Option<usize> {
-            (i + 1..=reach(i)).rev().find(|&k| {
-                inside(h, i, k, sign)
-                    && (!ahead
-                        || k == n - 1
-                        || (k + 1..=reach(k))
-                            .rev()
-                            .any(|l| inside(Some(i), k, l, sign)))
-            })
-        };
-        let mut i = 0;
-        let mut h: Option<usize> = None;
-        while i < n - 1 {
-            // The farthest first; looking one step ahead only where the hull would be stuck
-            // (a GPS fix that overshoots the next one).
-            let j = match next(h, i, false) {
-                Some(k)
-                    if k == n - 1 || (k + 1..=reach(k)).any(|l| inside(Some(i), k, l, sign)) =>
-                {
-                    k
-                }
-                _ => next(h, i, true)?,
-            };
-            chain.push(j);
-            h = Some(i);
-            i = j;
-        }
-        // Where the hull turns inwards the band's inside is the inner side of both chords:
-        // the road may touch the hull there but must not leave it (it crosses no chord, checked
-        // below, so it could leave the band only at a hull vertex).
-        for w in chain.windows(3) {
-            let (a, y, c) = (w[0], w[1], w[2]);
-            if sign * side(a, y, c) < 0.0 {
-                let out = |m: usize| sign * side(a, y, m) > 0.0 || sign * side(y, c, m) > 0.0;
-                if out(y - 1) || out(y + 1) {
-                    return None;
-                }
-            }
-        }
-    }
-    if crossing(coords, &chains) {
-        return None;
-    }
+    // (A GPS track whose fixes curl back over a chord gets stuck or crosses: not drawn so.)
+    let chains = geometry
+        .chains_along(road.vertex_chainages_m())
+        .filter(|chains| geometry.holds(chains))?;
     let hulls = chains.map(|chain| Road::from_checked(chain.iter().map(|&i| coords[i]).collect()));
     let [Ok(left), Ok(right)] = hulls else {
         return None;
@@ -270,10 +195,130 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
     })
 }
 
-/// Whether any chord of the two hulls properly crosses another chord or a road segment
-/// (touching at shared vertices, as the hulls do at the road's ends and wherever the road is its
-/// own hull, is allowed): with none, the road stays in the band the hulls bound.
-fn crossing(coords: &[Coord], chains: &[Vec<usize>; 2]) -> bool {
+/// A vertex counts as on a side of a chord only this far in (metres), so that crossings,
+/// checked on straight lines in longitude/latitude (which stray from the chords' planes by a
+/// tenth of that over a chord), see the same sides.
+const MARGIN_M: f64 = 1e-3;
+
+/// The road's vertices and what the hulls are built under.
+struct Geometry<'a> {
+    coords: &'a [Coord],
+    /// Earth-centred positions, metres.
+    xyz: &'a [[f64; 3]],
+    /// Longest chord that is not a road segment, metres.
+    chord_m: f64,
+}
+
+impl Geometry<'_> {
+    /// How far vertex `m` lies to the left of the chord from `i` to `k`, metres (the plane
+    /// through the Earth's centre and both ends; worked out from small offsets, so that it is
+    /// exact to far below a millimetre).
+    fn side(&self, i: usize, k: usize, m: usize) -> f64 {
+        let xyz = self.xyz;
+        let chord = sub(xyz[k], xyz[i]);
+        let scale = (dot(xyz[i], xyz[i]) * dot(chord, chord)).sqrt();
+        dot(xyz[i], cross(chord, sub(xyz[m], xyz[i]))) / scale.max(f64::MIN_POSITIVE)
+    }
+
+    fn distance_m(&self, i: usize, k: usize) -> f64 {
+        let d = sub(self.xyz[k], self.xyz[i]);
+        dot(d, d).sqrt()
+    }
+
+    /// Hulls whose chords pass over the vertices between their ends in road order: from each
+    /// hull vertex the farthest within a chord's length along the road that leaves every
+    /// vertex between strictly on its inner side (else the next vertex).
+    fn chains_along(&self, chainage: &[f64]) -> Option<[Vec<usize>; 2]> {
+        let n = self.coords.len();
+        let xyz = self.xyz;
+        // Every vertex strictly between `i` and `k` on the inner side of the chord (for the
+        // left hull, `sign` 1: on its right) and not beyond `k`; and, where the hull turns
+        // inwards at `i` (where the band's inside is the inner side of both chords) or the
+        // vertex lies behind `i`, on the inner side of the chord before, from `h`, too; and
+        // the vertex before `i` on the inner side of this chord where it turns in.
+        let inside = |h: Option<usize>, i: usize, k: usize, sign: f64| {
+            let chord = sub(xyz[k], xyz[i]);
+            let length2 = dot(chord, chord);
+            let turns_in = h.is_some_and(|h| sign * self.side(h, i, k) < 0.0);
+            (i + 1..k).all(|m| {
+                let along = dot(sub(xyz[m], xyz[i]), chord);
+                sign * self.side(i, k, m) < -MARGIN_M
+                    && along <= length2
+                    && (along >= 0.0 && !turns_in
+                        || h.is_some_and(|h| sign * self.side(h, i, m) < -MARGIN_M))
+            }) && !(turns_in && sign * self.side(i, k, i - 1) > 0.0)
+        };
+        let reach = |i: usize| {
+            let mut last = i + 1;
+            while last + 1 < n && chainage[last + 1] - chainage[i] <= self.chord_m {
+                last += 1;
+            }
+            last
+        };
+        let mut chains: [Vec<usize>; 2] = [vec![0], vec![0]];
+        for (chain, sign) in chains.iter_mut().zip([1.0, -1.0]) {
+            // Whether the hull can go on from `k`, reached from `i`.
+            let goes_on = |i: usize, k: usize| {
+                k == n - 1 || (k + 1..=reach(k)).any(|l| inside(Some(i), k, l, sign))
+            };
+            let mut i = 0;
+            let mut h: Option<usize> = None;
+            while i < n - 1 {
+                // The farthest first; looking one step ahead only where the hull would be
+                // stuck (a fix that overshoots the next one).
+                let mut candidates = (i + 1..=reach(i)).rev().filter(|&k| inside(h, i, k, sign));
+                let j = match candidates.next() {
+                    Some(k) if goes_on(i, k) => k,
+                    _ => (i + 1..=reach(i))
+                        .rev()
+                        .find(|&k| inside(h, i, k, sign) && goes_on(i, k))?,
+                };
+                chain.push(j);
+                h = Some(i);
+                i = j;
+            }
+        }
+        Some(chains)
+    }
+
+    /// Whether the road lies in the band the two hulls bound, with every chord short: each
+    /// chord no longer than allowed (or a road segment), none touching another or a road
+    /// segment except at shared vertices, and, at every hull vertex, the road's segments on
+    /// the hull's inner side of both chords where the hull turns inwards (of its one chord at
+    /// the road's ends). The road starts inside and can then leave neither across a chord nor
+    /// at a hull vertex.
+    fn holds(&self, chains: &[Vec<usize>; 2]) -> bool {
+        let n = self.coords.len();
+        for (chain, sign) in chains.iter().zip([1.0, -1.0]) {
+            if chain.first() != Some(&0) || chain.last() != Some(&(n - 1)) {
+                return false;
+            }
+            for w in chain.windows(2) {
+                if w[1] != w[0] + 1 && self.distance_m(w[0], w[1]) >= self.chord_m {
+                    return false;
+                }
+            }
+            let ahead = |a: usize, y: usize, m: usize| sign * self.side(a, y, m) <= 0.0;
+            if !ahead(0, chain[1], 1) || !ahead(chain[chain.len() - 2], n - 1, n - 2) {
+                return false;
+            }
+            for w in chain.windows(3) {
+                let (a, y, c) = (w[0], w[1], w[2]);
+                if sign * self.side(a, y, c) < 0.0 {
+                    let inside = |m: usize| ahead(a, y, m) && ahead(y, c, m);
+                    if !inside(y - 1) || !inside(y + 1) {
+                        return false;
+                    }
+                }
+            }
+        }
+        !touching(self.coords, chains)
+    }
+}
+
+/// Whether any chord of the two hulls meets another chord or a road segment anywhere but at a
+/// vertex both share (or runs along it without being the same segment).
+fn touching(coords: &[Coord], chains: &[Vec<usize>; 2]) -> bool {
     let line = |i: usize, j: usize| Line::new(coords[i], coords[j]);
     let boxed = |l: Line| {
         GeomWithData::new(
@@ -288,27 +333,29 @@ fn crossing(coords: &[Coord], chains: &[Vec<usize>; 2]) -> bool {
             .map(|w| boxed(line(w[0], w[1])))
             .collect(),
     );
-    let crosses = |l: Line| {
+    let meets = |l: Line| {
         let envelope = AABB::from_corners(
             [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
             [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
         );
+        let ends = |l: &Line, p: Coord| l.start == p || l.end == p;
         tree.locate_in_envelope_intersecting(&envelope)
-            .any(|other| {
-                matches!(
-                    line_intersection(l, other.data),
-                    Some(LineIntersection::SinglePoint {
-                        is_proper: true,
-                        ..
-                    })
-                )
+            .any(|other| match line_intersection(l, other.data) {
+                None => false,
+                Some(LineIntersection::SinglePoint {
+                    intersection,
+                    is_proper,
+                }) => is_proper || !(ends(&l, intersection) && ends(&other.data, intersection)),
+                Some(LineIntersection::Collinear { .. }) => {
+                    !(ends(&l, other.data.start) && ends(&l, other.data.end))
+                }
             })
     };
     let chords = chains.iter().flat_map(|chain| chain.windows(2));
-    chords.map(|w| line(w[0], w[1])).any(crosses)
+    chords.map(|w| line(w[0], w[1])).any(meets)
         || (0..coords.len() - 1)
             .into_par_iter()
-            .any(|i| crosses(line(i, i + 1)))
+            .any(|i| meets(line(i, i + 1)))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! differ by under 2 mm (see the test); that is taken off `epsilon`.
 
 use geo::Coord;
+use rayon::prelude::*;
 
 use crate::Road;
 use crate::geodesic::{self, ecef_dot as dot, ecef_sub as sub};
@@ -91,7 +92,7 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
         return (0..n).collect();
     }
     let epsilon_m = epsilon_m - PLANE_ERROR_M;
-    let xyz: Vec<[f64; 3]> = coords.iter().map(|c| geodesic::ecef_m(*c)).collect();
+    let xyz: Vec<[f64; 3]> = coords.par_iter().map(|c| geodesic::ecef_m(*c)).collect();
     let mut keep = vec![false; n];
     // The end segments stay as drawn: flat caps are cut along their normals.
     for k in [0, 1, n - 2, n - 1] {
@@ -107,30 +108,48 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
             keep[k] = true;
         }
     }
-    let mut stack = vec![(1usize, n - 2)];
-    while let Some((i, j)) = stack.pop() {
-        if j <= i + 1 {
-            continue;
-        }
-        let (a, b) = (xyz[i], xyz[j]);
-        let arc = Arc::new(a, b);
-        let mut worst = (0.0, i + (j - i) / 2);
-        for (k, p) in xyz.iter().enumerate().take(j).skip(i + 1) {
-            let d = arc.distance_m(*p);
-            if d > worst.0 {
-                worst = (d, k);
-            }
-        }
-        // Long or degenerate chords (a closed road's ends coincide) are always split.
-        let chord = norm(sub(a, b));
-        if worst.0 > epsilon_m || !(1.0..=MAX_CHORD_M).contains(&chord) {
-            keep[worst.1] = true;
-            stack.push((i, worst.1));
-            stack.push((worst.1, j));
-        }
-    }
+    // Each chord's split is decided on its own, so long stretches go to other cores (the same
+    // vertices are kept in any order).
+    split(&xyz, epsilon_m, (1, n - 2), &mut keep[1..]);
     (0..n).filter(|&k| keep[k]).collect()
 }
+
+/// Marks in `keep` (which starts at vertex `i`) the vertices that the chord from `i` to `j`
+/// cannot replace, recursively.
+fn split(xyz: &[[f64; 3]], epsilon_m: f64, (i, j): (usize, usize), keep: &mut [bool]) {
+    if j <= i + 1 {
+        return;
+    }
+    let (a, b) = (xyz[i], xyz[j]);
+    let arc = Arc::new(a, b);
+    let mut worst = (0.0, i + (j - i) / 2);
+    for (k, p) in xyz.iter().enumerate().take(j).skip(i + 1) {
+        let d = arc.distance_m(*p);
+        if d > worst.0 {
+            worst = (d, k);
+        }
+    }
+    // Long or degenerate chords (a closed road's ends coincide) are always split.
+    let chord = norm(sub(a, b));
+    if worst.0 > epsilon_m || !(1.0..=MAX_CHORD_M).contains(&chord) {
+        let m = worst.1;
+        // `keep` holds vertices `i..`; the two halves share vertex `m`, kept.
+        let (before, after) = keep.split_at_mut(m - i);
+        after[0] = true;
+        if j - i > PARALLEL_SPAN {
+            rayon::join(
+                || split(xyz, epsilon_m, (i, m), before),
+                || split(xyz, epsilon_m, (m, j), after),
+            );
+        } else {
+            split(xyz, epsilon_m, (i, m), before);
+            split(xyz, epsilon_m, (m, j), after);
+        }
+    }
+}
+
+/// Chords over more vertices than this split in parallel.
+const PARALLEL_SPAN: usize = 4_096;
 
 /// The road the pieces are built on: `road` simplified within `max_error_m` (the same road
 /// when nothing can go), with the indices of the vertices kept.

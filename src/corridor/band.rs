@@ -200,6 +200,32 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
 /// tenth of that over a chord), see the same sides.
 const MARGIN_M: f64 = 1e-3;
 
+/// Closer than this to a chord's plane counts as on it (a chord's own end comes out a few
+/// femtometres off).
+const ON_M: f64 = 1e-9;
+
+/// A chord's plane through the Earth's centre, set up once for the vertices measured against
+/// it (from small offsets, so that sides come out exact to far below a millimetre).
+struct Chord {
+    start: [f64; 3],
+    along: [f64; 3],
+    length2: f64,
+    /// Unit normal of the plane, to the left.
+    left: [f64; 3],
+}
+
+impl Chord {
+    /// How far `p` lies to the left of the chord's plane, metres.
+    fn side(&self, p: [f64; 3]) -> f64 {
+        dot(self.left, sub(p, self.start))
+    }
+
+    /// Where `p` lies along the chord, times its length: 0 at the start, `length2` at the end.
+    fn along(&self, p: [f64; 3]) -> f64 {
+        dot(sub(p, self.start), self.along)
+    }
+}
+
 /// The road's vertices and what the hulls are built under.
 struct Geometry<'a> {
     coords: &'a [Coord],
@@ -210,14 +236,23 @@ struct Geometry<'a> {
 }
 
 impl Geometry<'_> {
-    /// How far vertex `m` lies to the left of the chord from `i` to `k`, metres (the plane
-    /// through the Earth's centre and both ends; worked out from small offsets, so that it is
-    /// exact to far below a millimetre).
-    fn side(&self, i: usize, k: usize, m: usize) -> f64 {
+    /// The chord from `i` to `k`, to measure other vertices against.
+    fn chord(&self, i: usize, k: usize) -> Chord {
         let xyz = self.xyz;
-        let chord = sub(xyz[k], xyz[i]);
-        let scale = (dot(xyz[i], xyz[i]) * dot(chord, chord)).sqrt();
-        dot(xyz[i], cross(chord, sub(xyz[m], xyz[i]))) / scale.max(f64::MIN_POSITIVE)
+        let along = sub(xyz[k], xyz[i]);
+        let normal = cross(xyz[i], along);
+        let scale = dot(normal, normal).sqrt().max(f64::MIN_POSITIVE);
+        Chord {
+            start: xyz[i],
+            along,
+            length2: dot(along, along),
+            left: normal.map(|v| v / scale),
+        }
+    }
+
+    /// How far vertex `m` lies to the left of the chord from `i` to `k`, metres.
+    fn side(&self, i: usize, k: usize, m: usize) -> f64 {
+        self.chord(i, k).side(self.xyz[m])
     }
 
     fn distance_m(&self, i: usize, k: usize) -> f64 {
@@ -237,16 +272,18 @@ impl Geometry<'_> {
         // vertex lies behind `i`, on the inner side of the chord before, from `h`, too; and
         // the vertex before `i` on the inner side of this chord where it turns in.
         let inside = |h: Option<usize>, i: usize, k: usize, sign: f64| {
-            let chord = sub(xyz[k], xyz[i]);
-            let length2 = dot(chord, chord);
-            let turns_in = h.is_some_and(|h| sign * self.side(h, i, k) < 0.0);
+            let chord = self.chord(i, k);
+            let before = h.map(|h| self.chord(h, i));
+            let turns_in = before.as_ref().is_some_and(|b| sign * b.side(xyz[k]) < 0.0);
             (i + 1..k).all(|m| {
-                let along = dot(sub(xyz[m], xyz[i]), chord);
-                sign * self.side(i, k, m) < -MARGIN_M
-                    && along <= length2
+                let along = chord.along(xyz[m]);
+                sign * chord.side(xyz[m]) < -MARGIN_M
+                    && along <= chord.length2
                     && (along >= 0.0 && !turns_in
-                        || h.is_some_and(|h| sign * self.side(h, i, m) < -MARGIN_M))
-            }) && !(turns_in && sign * self.side(i, k, i - 1) > 0.0)
+                        || before
+                            .as_ref()
+                            .is_some_and(|b| sign * b.side(xyz[m]) < -MARGIN_M))
+            }) && !(turns_in && sign * chord.side(xyz[i - 1]) > ON_M)
         };
         let reach = |i: usize| {
             let mut last = i + 1;
@@ -298,7 +335,7 @@ impl Geometry<'_> {
                     return false;
                 }
             }
-            let ahead = |a: usize, y: usize, m: usize| sign * self.side(a, y, m) <= 0.0;
+            let ahead = |a: usize, y: usize, m: usize| sign * self.side(a, y, m) <= ON_M;
             if !ahead(0, chain[1], 1) || !ahead(chain[chain.len() - 2], n - 1, n - 2) {
                 return false;
             }

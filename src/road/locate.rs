@@ -108,7 +108,7 @@ impl NearestIndex {
     fn new(road: &Road) -> NearestIndex {
         let coords = &road.coords;
         let spans: Vec<Span> = road
-            .segments
+            .segments()
             .iter()
             .enumerate()
             .map(|(i, seg)| {
@@ -174,7 +174,7 @@ impl Road {
 
     /// Position and azimuth at `along_m` metres from the start of segment `i`.
     fn on_segment(&self, i: usize, along_m: f64) -> (Coord, f64) {
-        let seg = self.segments[i];
+        let seg = self.segments()[i];
         if along_m <= 0.0 {
             (self.coords[i], seg.azimuth_start_deg)
         } else if along_m >= seg.length_m {
@@ -186,7 +186,7 @@ impl Road {
 
     /// As [`Road::on_segment`], through the segment's cached geodesic line (the same points).
     fn on_segment_line(&self, i: usize, along_m: f64) -> (Coord, f64) {
-        let seg = self.segments[i];
+        let seg = self.segments()[i];
         if along_m <= 0.0 || along_m >= seg.length_m {
             return self.on_segment(i, along_m);
         }
@@ -208,7 +208,7 @@ impl Road {
     /// The foot of the perpendicular geodesic from `p` on segment `i` (clamped to the segment),
     /// from a start `along_m`: (along, distance, azimuth offset at the foot in degrees).
     fn foot(&self, i: usize, p: Coord, mut along_m: f64) -> (f64, f64, f64) {
-        let length_m = self.segments[i].length_m;
+        let length_m = self.segments()[i].length_m;
         let mut last = (along_m, f64::INFINITY, 0.0);
         for _ in 0..60 {
             let (x, azimuth) = self.on_segment_line(i, along_m);
@@ -247,7 +247,7 @@ impl Road {
         }) {
             return;
         }
-        let (along_m, distance_m, off_deg) = self.foot(i, p, bound.t * self.segments[i].length_m);
+        let (along_m, distance_m, off_deg) = self.foot(i, p, bound.t * self.segments()[i].length_m);
         let better = match best {
             None => true,
             Some(b) => {
@@ -313,14 +313,14 @@ impl Road {
     /// The turn in degrees (positive to the right) at the inner vertex where segment `i` is left
     /// at `along_m`, when that is one of its ends; `None` inside the segment or at a road end.
     fn corner_turn_deg(&self, i: usize, along_m: f64) -> Option<f64> {
-        let seg = &self.segments[i];
-        if along_m >= seg.length_m && i + 1 < self.segments.len() {
+        let seg = &self.segments()[i];
+        if along_m >= seg.length_m && i + 1 < self.segments().len() {
             Some(geodesic::normalize_deg(
-                self.segments[i + 1].azimuth_start_deg - seg.azimuth_end_deg,
+                self.segments()[i + 1].azimuth_start_deg - seg.azimuth_end_deg,
             ))
         } else if along_m <= 0.0 && i > 0 {
             Some(geodesic::normalize_deg(
-                seg.azimuth_start_deg - self.segments[i - 1].azimuth_end_deg,
+                seg.azimuth_start_deg - self.segments()[i - 1].azimuth_end_deg,
             ))
         } else {
             None
@@ -378,12 +378,12 @@ impl Road {
         // At an end vertex the offset is the angle between the way out of the road and the
         // geodesic to the point: more than 90° off the road's direction means beyond the end.
         let cos_off = off_deg.to_radians().cos();
-        let seg = &self.segments[i];
+        let seg = &self.segments()[i];
         let beyond_end = distance_m > 0.0
             && ((i == 0 && along_m <= 0.0 && cos_off < 0.0)
-                || (i + 1 == self.segments.len() && along_m >= seg.length_m && cos_off > 0.0));
+                || (i + 1 == self.segments().len() && along_m >= seg.length_m && cos_off > 0.0));
         Ok(Location {
-            chainage_m: (self.chainage_m[i] + along_m).min(self.length_m()),
+            chainage_m: (self.vertex_chainages_m()[i] + along_m).min(self.length_m()),
             offset_m: match side {
                 Side::Left => distance_m,
                 Side::Right => -distance_m,
@@ -423,11 +423,11 @@ impl Road {
         }
         let c = chainage_m.clamp(0.0, length_m);
         let i = self
-            .chainage_m
+            .vertex_chainages_m()
             .partition_point(|&v| v <= c)
             .saturating_sub(1)
-            .min(self.segments.len() - 1);
-        Ok((i, c - self.chainage_m[i]))
+            .min(self.segments().len() - 1);
+        Ok((i, c - self.vertex_chainages_m()[i]))
     }
 
     /// The road point at a chainage (metres from the start).
@@ -505,7 +505,7 @@ impl Road {
                     v: Option<usize>| {
             let last = coords[coords.len() - 1];
             let known = match v {
-                Some(v) if v > i0 + 1 && last == self.coords[v - 1] => Some(self.segments[v - 1]),
+                Some(v) if v > i0 + 1 && last == self.coords[v - 1] => Some(self.segments()[v - 1]),
                 _ => None,
             };
             let seg = match known {
@@ -515,7 +515,12 @@ impl Road {
                     if inv.distance_m <= super::REPEAT_TOLERANCE_M {
                         return Ok(());
                     }
-                    Segment::of(inv, segments.len())?
+                    if inv.distance_m > super::MAX_SEGMENT_M {
+                        return Err(RoadError::Antipodal {
+                            index: segments.len(),
+                        });
+                    }
+                    Segment::of(inv)
                 }
             };
             coords.push(c);

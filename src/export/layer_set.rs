@@ -8,11 +8,12 @@ use geo::MultiLineString;
 use geojson::FeatureCollection;
 use serde_json::json;
 
+use super::map::map_html_to_writer;
 use super::qgs::{ProjectLayer, qgis_project};
 use super::qml::{QgisLayer, layer_qml};
 use super::{
     FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError,
-    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, map_html, map_kml,
+    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, map_kml,
     patrol_gpx, patrol_routes_geojson, zones_geojson, zones_layer,
 };
 use crate::control_lines::Gate;
@@ -391,7 +392,7 @@ impl LayerSet {
         drop(gpx);
         let map = self.map_layers();
         files.stage(&dir.join(file("map", "html")), |w| {
-            w.write_all(map_html(&map).as_bytes())
+            map_html_to_writer(w, &map)
         })?;
         files.stage(&dir.join(format!("{project}.kml")), |w| {
             w.write_all(map_kml(&map).as_bytes())

@@ -83,14 +83,24 @@ impl LayerSet {
         gates: &[Gate],
         legs: &[Patrol],
     ) -> Result<LayerSet, GpxError> {
+        // The corridor's layers and the patrol's are independent: made side by side.
+        let ((zones, control_lines), (patrol_routes, checkpoints, gpx)) = rayon::join(
+            || {
+                rayon::join(
+                    || zones_geojson(corridor, title),
+                    || control_lines_geojson(corridor, gates),
+                )
+            },
+            || patrol_layers(legs),
+        );
         Ok(LayerSet {
             title: title.to_string(),
-            zones: zones_geojson(corridor, title),
-            control_lines: control_lines_geojson(corridor, gates),
-            patrol_routes: patrol_routes_geojson(legs),
-            checkpoints: checkpoints_geojson(legs),
+            zones,
+            control_lines,
+            patrol_routes,
+            checkpoints,
             places: FeatureCollection::default(),
-            gpx: patrol_gpx(legs)?,
+            gpx: gpx?,
             credits: Vec::new(),
             map_only: Vec::new(),
         })
@@ -143,18 +153,20 @@ impl LayerSet {
                 )
             })
             .collect();
+        let (zones, (patrol_routes, checkpoints, gpx)) =
+            rayon::join(|| zones_layer(zones), || patrol_layers(legs));
         Ok(LayerSet {
             title: title.to_string(),
-            zones: zones_layer(zones),
+            zones,
             control_lines: FeatureCollection {
                 bbox: None,
                 features,
                 foreign_members: None,
             },
-            patrol_routes: patrol_routes_geojson(legs),
-            checkpoints: checkpoints_geojson(legs),
+            patrol_routes,
+            checkpoints,
             places: FeatureCollection::default(),
-            gpx: patrol_gpx(legs)?,
+            gpx: gpx?,
             credits: Vec::new(),
             map_only: Vec::new(),
         })
@@ -404,4 +416,19 @@ impl LayerSet {
         })?;
         Ok(())
     }
+}
+
+/// The patrol's layers: its routes, its checkpoints and its GPX.
+fn patrol_layers(
+    legs: &[Patrol],
+) -> (
+    FeatureCollection,
+    FeatureCollection,
+    Result<String, GpxError>,
+) {
+    (
+        patrol_routes_geojson(legs),
+        checkpoints_geojson(legs),
+        patrol_gpx(legs),
+    )
 }

@@ -217,12 +217,38 @@ impl Built {
         }
     }
 
-    /// What the summary says of one side: its area and reach, or nothing for a side with none.
-    fn side(&self, side: Side) -> Option<String> {
+    /// The geodesic areas of the whole and of the left and right sides, km², each on a core of
+    /// its own (a long corridor's are thousands of GeographicLib solutions each).
+    fn areas_km2(&self) -> (f64, [f64; 2]) {
+        let (whole, (left, right)) = match self {
+            Built::Corridor(c) => rayon::join(
+                || c.area_km2(),
+                || {
+                    rayon::join(
+                        || c.half_area_km2(Side::Left),
+                        || c.half_area_km2(Side::Right),
+                    )
+                },
+            ),
+            Built::Zone(z) => rayon::join(
+                || z.area_km2(),
+                || {
+                    rayon::join(
+                        || z.side_area_km2(Side::Left),
+                        || z.side_area_km2(Side::Right),
+                    )
+                },
+            ),
+        };
+        (whole, [left, right])
+    }
+
+    /// What the summary says of one side with its area: its reach, or nothing for a side with
+    /// none.
+    fn side(&self, side: Side, area_km2: f64) -> Option<String> {
         match self {
             Built::Corridor(c) => Some(format!(
-                "{:.2} km² ({} m wide)",
-                c.half_area_km2(side),
+                "{area_km2:.2} km² ({} m wide)",
                 trim_number(c.options().width_m(side), 3)
             )),
             Built::Zone(z) => {
@@ -235,7 +261,7 @@ impl Built {
                         trim_number(outer, 3)
                     ),
                 };
-                Some(format!("{:.2} km² ({words})", z.side_area_km2(side)))
+                Some(format!("{area_km2:.2} km² ({words})"))
             }
         }
     }
@@ -248,17 +274,16 @@ fn print_summary(
     written: &[PathBuf],
 ) -> anyhow::Result<()> {
     let names = built.names();
-    let (length_m, area_km2, cap, tolerance_m, what) = match built {
+    let (area_km2, side_areas_km2) = built.areas_km2();
+    let (length_m, cap, tolerance_m, what) = match built {
         Built::Corridor(c) => (
             c.length_m(),
-            c.area_km2(),
             c.options().cap,
             c.options().tolerance_m,
             "corridor",
         ),
         Built::Zone(z) => (
             z.road().length_m(),
-            z.area_km2(),
             z.options().cap,
             z.options().tolerance_m,
             "zone    ",
@@ -292,7 +317,8 @@ fn print_summary(
     let mut sides = [Side::Left, Side::Right];
     sides.sort_by_key(|side| names.name(*side) != "north" && names.name(*side) != "left");
     for side in sides {
-        let words = built.side(side).unwrap_or_else(|| "none".into());
+        let area_km2 = side_areas_km2[usize::from(side == Side::Right)];
+        let words = built.side(side, area_km2).unwrap_or_else(|| "none".into());
         writeln!(out, "  {:<6}  {words}", names.name(side))?;
     }
     writeln!(

@@ -59,6 +59,10 @@ pub fn write_atomic(
     Ok(())
 }
 
+/// What writes one file of a [`FileSet::stage_all`]: any closure that writes into the file's
+/// (buffered) writer, from any thread.
+pub type Writer<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'a>;
+
 /// Several output files written as one: each is written into a temporary file beside its place,
 /// and only once every one was written and synced to the disk are they renamed into place. A failure (of a writer, of
 /// the disk, or of a rename) leaves no temporary behind, no new file, and older files as they
@@ -115,6 +119,38 @@ impl FileSet {
     ) -> Result<(), WriteError> {
         let tmp = stage(path, write)?;
         self.staged.push((path.to_path_buf(), tmp));
+        Ok(())
+    }
+
+    /// Stages several files at once, each written on a core of its own by its writer, in the
+    /// order given (which [`commit`](FileSet::commit) keeps). When one fails, none of them is
+    /// staged.
+    ///
+    /// # Errors
+    /// [`WriteError`] naming a file that could not be staged.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::io::Write;
+    /// use corridor::export::{FileSet, Writer};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let jobs: Vec<(_, Writer)> = ["a.txt", "b.txt"]
+    ///     .iter()
+    ///     .map(|name| (dir.path().join(name), Box::new(move |w: &mut dyn Write| w.write_all(name.as_bytes())) as Writer))
+    ///     .collect();
+    /// let mut files = FileSet::new();
+    /// files.stage_all(jobs).unwrap();
+    /// let written = files.commit().unwrap();
+    /// assert_eq!(std::fs::read_to_string(&written[1]).unwrap(), "b.txt");
+    /// ```
+    pub fn stage_all(&mut self, jobs: Vec<(PathBuf, Writer<'_>)>) -> Result<(), WriteError> {
+        use rayon::prelude::*;
+        let staged = jobs
+            .into_par_iter()
+            .map(|(path, write)| stage(&path, write).map(|tmp| (path, tmp)))
+            .collect::<Result<Vec<_>, WriteError>>()?;
+        self.staged.extend(staged);
         Ok(())
     }
 

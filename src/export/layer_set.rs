@@ -2,7 +2,7 @@
 //! the QGIS project, the GPX, the map page and the KML. The one place that knows the file list,
 //! so that the example and the command line write the same files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::MultiLineString;
 use geojson::FeatureCollection;
@@ -12,7 +12,7 @@ use super::map::map_html_to_writer;
 use super::qgs::{ProjectLayer, qgis_project};
 use super::qml::{QgisLayer, layer_qml};
 use super::{
-    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError,
+    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError, Writer,
     checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, map_kml,
     patrol_gpx, patrol_routes_geojson, zones_geojson, zones_layer,
 };
@@ -354,8 +354,8 @@ impl LayerSet {
     /// `checkpoints.geojson` and, with places, `places.geojson`, each with its QGIS style
     /// (`zones.qml`, …); `patrol.gpx`; `map.html`; and `{project}.kml` and `{project}.qgs`
     /// (the QGIS project with every layer). Nothing is in place before
-    /// [`FileSet::commit`]. The set is used up: its GPX text is freed once staged, before the
-    /// map page is made.
+    /// [`FileSet::commit`]. The files are written side by side ([`FileSet::stage_all`]); the
+    /// set is used up, its GPX text freed once written.
     ///
     /// # Errors
     /// [`WriteError`] naming the file that could not be staged.
@@ -381,39 +381,55 @@ impl LayerSet {
         prefix: &str,
         project: &str,
     ) -> Result<(), WriteError> {
-        // The GPX text goes once staged, before the map page is made: a million-vertex route's
-        // is about 200 MB.
+        // The GPX text goes with its file, once written: a million-vertex route's is large.
         let gpx = std::mem::take(&mut self.gpx);
         let file = |stem: &str, ext: &str| format!("{prefix}{stem}.{ext}");
-        let mut project_layers = Vec::new();
-        for (layer, features) in self.geojson_layers() {
-            let geojson = file(layer.file_stem(), "geojson");
-            files.stage(&dir.join(&geojson), |w| geojson_to_writer(w, features))?;
-            files.stage(&dir.join(file(layer.file_stem(), "qml")), |w| {
-                w.write_all(layer_qml(layer, features).as_bytes())
-            })?;
-            project_layers.push(ProjectLayer {
+        let project_layers: Vec<ProjectLayer> = self
+            .geojson_layers()
+            .map(|(layer, features)| ProjectLayer {
                 layer,
-                file: geojson,
+                file: file(layer.file_stem(), "geojson"),
                 features,
-            });
-        }
-        files.stage(&dir.join(file("patrol", "gpx")), |w| {
-            w.write_all(gpx.as_bytes())
-        })?;
-        drop(gpx);
+            })
+            .collect();
         let map = self.map_layers();
-        files.stage(&dir.join(file("map", "html")), |w| {
-            map_html_to_writer(w, &map)
-        })?;
-        files.stage(&dir.join(format!("{project}.kml")), |w| {
-            w.write_all(map_kml(&map).as_bytes())
-        })?;
-        files.stage(&dir.join(KML_ICON_FILE), |w| w.write_all(KML_ICON_PNG))?;
         let credits: Vec<&str> = self.credits.iter().map(String::as_str).collect();
-        files.stage(&dir.join(format!("{project}.qgs")), |w| {
-            w.write_all(qgis_project(&self.title, &project_layers, &credits).as_bytes())
-        })?;
+        let (title, project_layers, map, credits) = (&self.title, &project_layers, &map, &credits);
+        let mut jobs: Vec<(PathBuf, Writer)> = Vec::new();
+        for l in project_layers {
+            let (layer, features) = (l.layer, l.features);
+            jobs.push((
+                dir.join(&l.file),
+                Box::new(move |w| geojson_to_writer(w, features)),
+            ));
+            jobs.push((
+                dir.join(file(layer.file_stem(), "qml")),
+                Box::new(move |w| w.write_all(layer_qml(layer, features).as_bytes())),
+            ));
+        }
+        jobs.push((
+            dir.join(file("patrol", "gpx")),
+            Box::new(move |w| w.write_all(gpx.as_bytes())),
+        ));
+        jobs.push((
+            dir.join(file("map", "html")),
+            Box::new(move |w| map_html_to_writer(w, map)),
+        ));
+        jobs.push((
+            dir.join(format!("{project}.kml")),
+            Box::new(move |w| w.write_all(map_kml(map).as_bytes())),
+        ));
+        jobs.push((
+            dir.join(KML_ICON_FILE),
+            Box::new(|w| w.write_all(KML_ICON_PNG)),
+        ));
+        jobs.push((
+            dir.join(format!("{project}.qgs")),
+            Box::new(move |w| w.write_all(qgis_project(title, project_layers, credits).as_bytes())),
+        ));
+        // Each file on a core of its own: the map page, the KML and the largest layers take
+        // most of the time, and none waits for another.
+        files.stage_all(jobs)?;
         Ok(())
     }
 }

@@ -84,26 +84,73 @@ impl LayerSet {
         legs: &[Patrol],
     ) -> Result<LayerSet, GpxError> {
         // The corridor's layers and the patrol's are independent: made side by side.
-        let ((zones, control_lines), (patrol_routes, checkpoints, gpx)) = rayon::join(
-            || {
-                rayon::join(
-                    || zones_geojson(corridor, title),
-                    || control_lines_geojson(corridor, gates),
-                )
-            },
-            || patrol_layers(legs),
+        let (set, corridor_layers) = rayon::join(
+            || LayerSet::for_patrol(title, legs),
+            || corridor_layers(title, corridor, gates),
         );
+        Ok(set?.set_corridor(corridor_layers))
+    }
+
+    /// The layers of the legs of a patrol alone (its routes, checkpoints and GPX), named
+    /// `title`: a corridor's layers are added with [`LayerSet::with_corridor`]. They need only
+    /// the patrol, so that they can be made while the corridor is built.
+    ///
+    /// # Errors
+    /// As [`LayerSet::new`].
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Corridor, CorridorOptions, Place, Places, Road};
+    /// use corridor::export::{LayerSet, QgisLayer};
+    /// use corridor::patrol::{Patrol, PatrolOptions};
+    /// use geo::{coord, line_string};
+    ///
+    /// // Near Saraqib: longitude, latitude.
+    /// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// let places = Places::new(vec![
+    ///     Place::new("West", coord! { x: 36.70, y: 35.86 }),
+    ///     Place::new("East", coord! { x: 36.80, y: 35.86 }),
+    /// ]);
+    /// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+    /// let patrol = Patrol::plan(&road, &places, "West", "East", &options).unwrap();
+    /// let layers = LayerSet::for_patrol("test", std::slice::from_ref(&patrol)).unwrap();
+    /// assert!(layers.layer(QgisLayer::Zones).features.is_empty());
+    /// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = layers.with_corridor(&corridor, &[]);
+    /// assert_eq!(layers.layer(QgisLayer::Zones).features.len(), 3);
+    /// assert_eq!(layers.layer(QgisLayer::PatrolRoutes).features.len(), 1);
+    /// ```
+    pub fn for_patrol(title: &str, legs: &[Patrol]) -> Result<LayerSet, GpxError> {
         Ok(LayerSet {
             title: title.to_string(),
-            zones,
-            control_lines,
-            patrol_routes,
-            checkpoints,
+            zones: FeatureCollection::default(),
+            control_lines: FeatureCollection::default(),
+            patrol_routes: patrol_routes_geojson(legs),
+            checkpoints: checkpoints_geojson(legs),
             places: FeatureCollection::default(),
-            gpx: gpx?,
+            gpx: patrol_gpx(legs)?,
             credits: Vec::new(),
             map_only: Vec::new(),
         })
+    }
+
+    /// Sets the zones and control lines to those of a corridor and its gates (see
+    /// [`LayerSet::for_patrol`]).
+    ///
+    /// # Examples
+    /// See [`LayerSet::for_patrol`].
+    pub fn with_corridor(self, corridor: &Corridor, gates: &[Gate]) -> LayerSet {
+        let layers = corridor_layers(&self.title, corridor, gates);
+        self.set_corridor(layers)
+    }
+
+    fn set_corridor(
+        mut self,
+        (zones, control_lines): (FeatureCollection, FeatureCollection),
+    ) -> LayerSet {
+        self.zones = zones;
+        self.control_lines = control_lines;
+        self
     }
 
     /// The layers of zones along lines (one side, bands, exceptions; an agreement's zones), the
@@ -153,23 +200,13 @@ impl LayerSet {
                 )
             })
             .collect();
-        let (zones, (patrol_routes, checkpoints, gpx)) =
-            rayon::join(|| zones_layer(zones), || patrol_layers(legs));
-        Ok(LayerSet {
-            title: title.to_string(),
-            zones,
-            control_lines: FeatureCollection {
-                bbox: None,
-                features,
-                foreign_members: None,
-            },
-            patrol_routes,
-            checkpoints,
-            places: FeatureCollection::default(),
-            gpx: gpx?,
-            credits: Vec::new(),
-            map_only: Vec::new(),
-        })
+        let (set, zones) = rayon::join(|| LayerSet::for_patrol(title, legs), || zones_layer(zones));
+        let control_lines = FeatureCollection {
+            bbox: None,
+            features,
+            foreign_members: None,
+        };
+        Ok(set?.set_corridor((zones, control_lines)))
     }
 
     /// Adds the limit lines of a corridor that is one of the zones (`zone` = `zone_id` on each).
@@ -434,17 +471,14 @@ impl LayerSet {
     }
 }
 
-/// The patrol's layers: its routes, its checkpoints and its GPX.
-fn patrol_layers(
-    legs: &[Patrol],
-) -> (
-    FeatureCollection,
-    FeatureCollection,
-    Result<String, GpxError>,
-) {
-    (
-        patrol_routes_geojson(legs),
-        checkpoints_geojson(legs),
-        patrol_gpx(legs),
+/// A corridor's zones and control lines, side by side.
+fn corridor_layers(
+    title: &str,
+    corridor: &Corridor,
+    gates: &[Gate],
+) -> (FeatureCollection, FeatureCollection) {
+    rayon::join(
+        || zones_geojson(corridor, title),
+        || control_lines_geojson(corridor, gates),
     )
 }

@@ -82,48 +82,68 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
     let shape = corridor_args.shape(&s)?;
     clock.lap("read");
 
-    let patrol = clock.part("patrol", || plan_patrol(&s, road_args, &args))?;
     let name = format!(
         "corridor {} – {} ({})",
         s.from.name,
         s.to.name,
         file_stem(road_path)
     );
-    let legs = std::slice::from_ref(&patrol);
     let tolerance = |e: corridor::ZoneError| usage(e.to_string());
     // A zone that would hold a pole cannot be drawn as lon/lat polygons: one clear error.
     let road_name = || format!("{}", road_path.display());
-    let (built, layers) = match shape {
+    // The patrol and its layers need only the road: they are made while the corridor or zone
+    // is built. Their mistakes are reported first, as when they were made first.
+    let (built, layers, patrol) = match shape {
         Shape::Corridor(options) => {
-            let options = options
-                .tolerance_m(args.tolerance)
-                .map_err(|e| usage(e.to_string()))?;
-            let corridor = clock
-                .part("corridor", || Corridor::try_build(&s.section, &options))
-                .with_context(road_name)?;
+            let options = match options.tolerance_m(args.tolerance) {
+                Ok(options) => options,
+                Err(e) => {
+                    plan_patrol(&s, road_args, &args)?;
+                    return Err(usage(e.to_string()));
+                }
+            };
+            let (planned, corridor) = clock.parts_side_by_side(
+                ["patrol", "corridor"],
+                || -> anyhow::Result<(Patrol, export::LayerSet)> {
+                    let patrol = plan_patrol(&s, road_args, &args)?;
+                    let layers = export::LayerSet::for_patrol(&name, std::slice::from_ref(&patrol))
+                        .context("patrol.gpx")?;
+                    Ok((patrol, layers))
+                },
+                || Corridor::try_build(&s.section, &options),
+            );
+            let (patrol, patrol_layers) = planned?;
+            let corridor = corridor.with_context(road_name)?;
             let gates = clock
                 .part("gates", || control_lines::patrol_gates(&corridor, &patrol))
                 .with_context(|| format!("{}: gates", road_path.display()))?;
             // Made before the directory, so that a patrol it cannot describe leaves nothing
             // behind.
-            let layers = clock
-                .part("layers", || {
-                    export::LayerSet::new(&name, &corridor, &gates, legs)
-                })
-                .context("patrol.gpx")?;
-            (Built::Corridor(corridor), layers)
+            let layers = clock.part("layers", || patrol_layers.with_corridor(&corridor, &gates));
+            (Built::Corridor(corridor), layers, patrol)
         }
         Shape::Zone(options) => {
-            let options = options.tolerance_m(args.tolerance).map_err(tolerance)?;
-            let zone = clock
-                .part("corridor", || Zone::try_build(&s.section, &options))
-                .with_context(road_name)?;
+            let options = match options.tolerance_m(args.tolerance) {
+                Ok(options) => options,
+                Err(e) => {
+                    plan_patrol(&s, road_args, &args)?;
+                    return Err(tolerance(e));
+                }
+            };
+            let (patrol, zone) = clock.parts_side_by_side(
+                ["patrol", "corridor"],
+                || plan_patrol(&s, road_args, &args),
+                || Zone::try_build(&s.section, &options),
+            );
+            let patrol = patrol?;
+            let zone = zone.with_context(road_name)?;
             let named = [export::NamedZone::new("zone", &name, zone)];
             let lines = [("centerline", &s.section)];
+            let legs = std::slice::from_ref(&patrol);
             let layers =
                 export::LayerSet::for_zones(&name, &lines, &named, legs).context("patrol.gpx")?;
             let [named] = named;
-            (Built::Zone(named.zone), layers)
+            (Built::Zone(named.zone), layers, patrol)
         }
     };
     let places_layer = match &road_args.places {

@@ -17,7 +17,7 @@ use std::path::Path;
 use geojson::{Feature, Geometry, GeometryValue, Position};
 use serde_json::Value;
 
-use super::markup::escape;
+use super::markup::{escape, push_fixed};
 use super::{MapLayers, WriteError, write_atomic};
 
 /// The file name of the point icon, written beside the KML so that points draw offline; the
@@ -259,7 +259,9 @@ fn write_coordinates(out: &mut String, positions: &[Position]) {
         if i > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{lon:.KML_DECIMALS$},{y:.KML_DECIMALS$}");
+        push_fixed(out, lon, KML_DECIMALS);
+        out.push(',');
+        push_fixed(out, y, KML_DECIMALS);
     }
     out.push_str("</coordinates>");
 }

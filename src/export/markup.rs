@@ -83,7 +83,7 @@ mod tests {
             f64::NAN,
             f64::INFINITY,
             4.5e15,
-            123456789.123456789,
+            123_456_789.123_456_79,
         ];
         // A fixed pseudo-random spread of longitudes and latitudes, and values on and near
         // the 7-decimal grid.

@@ -160,6 +160,9 @@ impl Segment {
 /// Roads with more segments than this solve them on several threads.
 const PARALLEL_SEGMENTS: usize = 4_096;
 
+/// Steps a solving thread takes at a time (about a millisecond of work).
+const SOLVE_BLOCK: usize = 2_048;
+
 /// A road's solved segments and the chainage of each vertex.
 #[derive(Debug, Clone)]
 struct Solved {
@@ -171,45 +174,47 @@ impl Solved {
     /// Solves the inverse problem of every step, each exactly as on its own, on as many threads
     /// as there are cores for a long road (plain threads rather than rayon's: the first use
     /// may come from inside a rayon job, and a job waiting on its own solution must not be
-    /// handed the solving thread's work).
+    /// handed the solving thread's work). The threads take blocks of [`SOLVE_BLOCK`] steps in
+    /// turn, so that one slowed down by other work on its core holds up no fixed share.
     fn of(coords: &[Coord]) -> Solved {
         let steps = coords.len().saturating_sub(1);
-        let solve = |pairs: &[Coord]| -> Vec<Segment> {
-            pairs
-                .windows(2)
-                .map(|w| Segment::of(geodesic::inverse(w[0], w[1])))
-                .collect()
+        let mut segments = vec![
+            Segment {
+                azimuth_start_deg: 0.0,
+                azimuth_end_deg: 0.0,
+                length_m: 0.0,
+            };
+            steps
+        ];
+        let solve = |(block, out): (usize, &mut [Segment])| {
+            let start = block * SOLVE_BLOCK;
+            for (seg, w) in out.iter_mut().zip(coords[start..].windows(2)) {
+                *seg = Segment::of(geodesic::inverse(w[0], w[1]));
+            }
         };
         let threads = if steps >= PARALLEL_SEGMENTS {
             std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
         } else {
             1
         };
-        let segments = if threads > 1 {
-            let chunk = steps.div_ceil(threads);
+        if threads > 1 {
+            let blocks = std::sync::Mutex::new(segments.chunks_mut(SOLVE_BLOCK).enumerate());
+            // A block is taken under the lock and solved outside it; a thread that panicked
+            // (GeographicLib's arithmetic should not) leaves the queue whole for the others,
+            // and the scope passes its panic on.
+            let next = || blocks.lock().unwrap_or_else(|e| e.into_inner()).next();
             std::thread::scope(|scope| {
-                let parts: Vec<_> = (0..steps)
-                    .step_by(chunk)
-                    .map(|start| {
-                        let end = (start + chunk).min(steps);
-                        let pairs = &coords[start..=end];
-                        scope.spawn(move || solve(pairs))
-                    })
-                    .collect();
-                let mut segments = Vec::with_capacity(steps);
-                for part in parts {
-                    // A solving thread only runs GeographicLib's arithmetic; should it panic all
-                    // the same, the panic goes on here.
-                    match part.join() {
-                        Ok(mut p) => segments.append(&mut p),
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    }
+                for _ in 0..threads {
+                    scope.spawn(|| {
+                        while let Some(block) = next() {
+                            solve(block);
+                        }
+                    });
                 }
-                segments
-            })
+            });
         } else {
-            solve(coords)
-        };
+            segments.chunks_mut(SOLVE_BLOCK).enumerate().for_each(solve);
+        }
         Solved::from_segments(segments)
     }
 

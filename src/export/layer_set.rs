@@ -8,13 +8,14 @@ use geo::MultiLineString;
 use geojson::FeatureCollection;
 use serde_json::json;
 
+use super::kml::map_kml_to_writer;
 use super::map::map_html_to_writer;
 use super::qgs::{ProjectLayer, qgis_project};
 use super::qml::{QgisLayer, layer_qml};
 use super::{
     FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError, Writer,
-    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, map_kml,
-    patrol_gpx, patrol_routes_geojson, zones_geojson, zones_layer,
+    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, patrol_gpx,
+    patrol_routes_geojson, zones_geojson, zones_layer,
 };
 use crate::control_lines::Gate;
 use crate::patrol::Patrol;
@@ -454,7 +455,7 @@ impl LayerSet {
         ));
         jobs.push((
             dir.join(format!("{project}.kml")),
-            Box::new(move |w| w.write_all(map_kml(map).as_bytes())),
+            Box::new(move |w| map_kml_to_writer(w, map)),
         ));
         jobs.push((
             dir.join(KML_ICON_FILE),

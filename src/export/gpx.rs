@@ -6,7 +6,7 @@
 //! are in UTC (`Z`), as the GPX 1.1 schema asks; the local time with its offset is kept in each
 //! waypoint's description.
 
-use super::markup::escape;
+use super::markup::{escape, push_fixed};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -44,12 +44,13 @@ fn lat_lon(c: Coord) -> String {
     } else {
         (c.x + 180.0).rem_euclid(360.0) - 180.0
     };
-    format!(
-        "lat=\"{:.prec$}\" lon=\"{:.prec$}\"",
-        c.y,
-        lon,
-        prec = GPX_DECIMALS
-    )
+    let mut out = String::with_capacity(40);
+    out.push_str("lat=\"");
+    push_fixed(&mut out, c.y, GPX_DECIMALS);
+    out.push_str("\" lon=\"");
+    push_fixed(&mut out, lon, GPX_DECIMALS);
+    out.push('"');
+    out
 }
 
 /// The title of a leg: `Trumba – Ain al-Hawr`.

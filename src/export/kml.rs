@@ -17,7 +17,7 @@ use std::path::Path;
 use geojson::{Feature, Geometry, GeometryValue, Position};
 use serde_json::Value;
 
-use super::markup::escape;
+use super::markup::{escape, push_fixed};
 use super::{MapLayers, WriteError, write_atomic};
 
 /// The file name of the point icon, written beside the KML so that points draw offline; the
@@ -259,7 +259,9 @@ fn write_coordinates(out: &mut String, positions: &[Position]) {
         if i > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{lon:.KML_DECIMALS$},{y:.KML_DECIMALS$}");
+        push_fixed(out, lon, KML_DECIMALS);
+        out.push(',');
+        push_fixed(out, y, KML_DECIMALS);
     }
     out.push_str("</coordinates>");
 }
@@ -399,6 +401,21 @@ fn write_placemark(out: &mut String, feature: &Feature, schema: &str) {
 /// assert!(kml.contains("<PolyStyle><color>40b4771f</color></PolyStyle>")); // #1f77b4 at 0.25
 /// ```
 pub fn map_kml(layers: &MapLayers) -> String {
+    let mut kml = Vec::new();
+    // Writing into memory cannot fail; the document is UTF-8.
+    let _ = map_kml_to_writer(&mut kml, layers);
+    String::from_utf8_lossy(&kml).into_owned()
+}
+
+/// Bytes of KML gathered before they go to the writer.
+const KML_CHUNK: usize = 1 << 16;
+
+/// Writes [`map_kml`] into `w` as it is made, a placemark at a time, with no copy of the
+/// document in memory.
+pub(crate) fn map_kml_to_writer(
+    w: &mut dyn std::io::Write,
+    layers: &MapLayers,
+) -> std::io::Result<()> {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n",
     );
@@ -437,11 +454,15 @@ pub fn map_kml(layers: &MapLayers) -> String {
         let _ = writeln!(out, "<Folder>\n<name>{}</name>", escape(name));
         for feature in &fc.features {
             write_placemark(&mut out, feature, id);
+            if out.len() >= KML_CHUNK {
+                w.write_all(out.as_bytes())?;
+                out.clear();
+            }
         }
         out.push_str("</Folder>\n");
     }
     out.push_str("</Document>\n</kml>\n");
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// Writes [`map_kml`] to `path` atomically (see [`write_atomic`]), and its point icon
@@ -460,10 +481,9 @@ pub fn map_kml(layers: &MapLayers) -> String {
 /// assert!(dir.path().join(corridor::export::KML_ICON_FILE).exists());
 /// ```
 pub fn write_map_kml(path: &Path, layers: &MapLayers) -> Result<(), WriteError> {
-    let kml = map_kml(layers);
     let icon = path.with_file_name(KML_ICON_FILE);
     write_atomic(&icon, |w| w.write_all(KML_ICON_PNG))?;
-    write_atomic(path, |w| w.write_all(kml.as_bytes()))
+    write_atomic(path, |w| map_kml_to_writer(w, layers))
 }
 
 #[cfg(test)]

@@ -2,18 +2,20 @@
 //! the QGIS project, the GPX, the map page and the KML. The one place that knows the file list,
 //! so that the example and the command line write the same files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::MultiLineString;
 use geojson::FeatureCollection;
 use serde_json::json;
 
+use super::kml::map_kml_to_writer;
+use super::map::map_html_to_writer;
 use super::qgs::{ProjectLayer, qgis_project};
 use super::qml::{QgisLayer, layer_qml};
 use super::{
-    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError,
-    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, map_html, map_kml,
-    patrol_gpx, patrol_routes_geojson, zones_geojson, zones_layer,
+    FileSet, GpxError, KML_ICON_FILE, KML_ICON_PNG, MapLayers, NamedZone, WriteError, Writer,
+    checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature, patrol_gpx,
+    patrol_routes_geojson, zones_geojson, zones_layer,
 };
 use crate::control_lines::Gate;
 use crate::patrol::Patrol;
@@ -82,10 +84,48 @@ impl LayerSet {
         gates: &[Gate],
         legs: &[Patrol],
     ) -> Result<LayerSet, GpxError> {
+        // The corridor's layers and the patrol's are independent: made side by side.
+        let (set, corridor_layers) = rayon::join(
+            || LayerSet::for_patrol(title, legs),
+            || corridor_layers(title, corridor, gates),
+        );
+        Ok(set?.set_corridor(corridor_layers))
+    }
+
+    /// The layers of the legs of a patrol alone (its routes, checkpoints and GPX), named
+    /// `title`: a corridor's layers are added with [`LayerSet::with_corridor`]. They need only
+    /// the patrol, so that they can be made while the corridor is built.
+    ///
+    /// # Errors
+    /// As [`LayerSet::new`].
+    ///
+    /// # Examples
+    /// ```
+    /// use corridor::{Corridor, CorridorOptions, Place, Places, Road};
+    /// use corridor::export::{LayerSet, QgisLayer};
+    /// use corridor::patrol::{Patrol, PatrolOptions};
+    /// use geo::{coord, line_string};
+    ///
+    /// // Near Saraqib: longitude, latitude.
+    /// let road = Road::new(line_string![(x: 36.70, y: 35.86), (x: 36.80, y: 35.86)]).unwrap();
+    /// let places = Places::new(vec![
+    ///     Place::new("West", coord! { x: 36.70, y: 35.86 }),
+    ///     Place::new("East", coord! { x: 36.80, y: 35.86 }),
+    /// ]);
+    /// let options = PatrolOptions::from_rfc3339("2020-03-15T09:00:00+03:00").unwrap();
+    /// let patrol = Patrol::plan(&road, &places, "West", "East", &options).unwrap();
+    /// let layers = LayerSet::for_patrol("test", std::slice::from_ref(&patrol)).unwrap();
+    /// assert!(layers.layer(QgisLayer::Zones).features.is_empty());
+    /// let corridor = Corridor::build(&road, &CorridorOptions::symmetric(6_000.0).unwrap());
+    /// let layers = layers.with_corridor(&corridor, &[]);
+    /// assert_eq!(layers.layer(QgisLayer::Zones).features.len(), 3);
+    /// assert_eq!(layers.layer(QgisLayer::PatrolRoutes).features.len(), 1);
+    /// ```
+    pub fn for_patrol(title: &str, legs: &[Patrol]) -> Result<LayerSet, GpxError> {
         Ok(LayerSet {
             title: title.to_string(),
-            zones: zones_geojson(corridor, title),
-            control_lines: control_lines_geojson(corridor, gates),
+            zones: FeatureCollection::default(),
+            control_lines: FeatureCollection::default(),
             patrol_routes: patrol_routes_geojson(legs),
             checkpoints: checkpoints_geojson(legs),
             places: FeatureCollection::default(),
@@ -93,6 +133,25 @@ impl LayerSet {
             credits: Vec::new(),
             map_only: Vec::new(),
         })
+    }
+
+    /// Sets the zones and control lines to those of a corridor and its gates (see
+    /// [`LayerSet::for_patrol`]).
+    ///
+    /// # Examples
+    /// See [`LayerSet::for_patrol`].
+    pub fn with_corridor(self, corridor: &Corridor, gates: &[Gate]) -> LayerSet {
+        let layers = corridor_layers(&self.title, corridor, gates);
+        self.set_corridor(layers)
+    }
+
+    fn set_corridor(
+        mut self,
+        (zones, control_lines): (FeatureCollection, FeatureCollection),
+    ) -> LayerSet {
+        self.zones = zones;
+        self.control_lines = control_lines;
+        self
     }
 
     /// The layers of zones along lines (one side, bands, exceptions; an agreement's zones), the
@@ -142,21 +201,13 @@ impl LayerSet {
                 )
             })
             .collect();
-        Ok(LayerSet {
-            title: title.to_string(),
-            zones: zones_layer(zones),
-            control_lines: FeatureCollection {
-                bbox: None,
-                features,
-                foreign_members: None,
-            },
-            patrol_routes: patrol_routes_geojson(legs),
-            checkpoints: checkpoints_geojson(legs),
-            places: FeatureCollection::default(),
-            gpx: patrol_gpx(legs)?,
-            credits: Vec::new(),
-            map_only: Vec::new(),
-        })
+        let (set, zones) = rayon::join(|| LayerSet::for_patrol(title, legs), || zones_layer(zones));
+        let control_lines = FeatureCollection {
+            bbox: None,
+            features,
+            foreign_members: None,
+        };
+        Ok(set?.set_corridor((zones, control_lines)))
     }
 
     /// Adds the limit lines of a corridor that is one of the zones (`zone` = `zone_id` on each).
@@ -341,8 +392,8 @@ impl LayerSet {
     /// `checkpoints.geojson` and, with places, `places.geojson`, each with its QGIS style
     /// (`zones.qml`, …); `patrol.gpx`; `map.html`; and `{project}.kml` and `{project}.qgs`
     /// (the QGIS project with every layer). Nothing is in place before
-    /// [`FileSet::commit`]. The set is used up: its GPX text is freed once staged, before the
-    /// map page is made.
+    /// [`FileSet::commit`]. The files are written side by side ([`FileSet::stage_all`]); the
+    /// set is used up, its GPX text freed once written.
     ///
     /// # Errors
     /// [`WriteError`] naming the file that could not be staged.
@@ -368,39 +419,67 @@ impl LayerSet {
         prefix: &str,
         project: &str,
     ) -> Result<(), WriteError> {
-        // The GPX text goes once staged, before the map page is made: a million-vertex route's
-        // is about 200 MB.
+        // The GPX text goes with its file, once written: a million-vertex route's is large.
         let gpx = std::mem::take(&mut self.gpx);
         let file = |stem: &str, ext: &str| format!("{prefix}{stem}.{ext}");
-        let mut project_layers = Vec::new();
-        for (layer, features) in self.geojson_layers() {
-            let geojson = file(layer.file_stem(), "geojson");
-            files.stage(&dir.join(&geojson), |w| geojson_to_writer(w, features))?;
-            files.stage(&dir.join(file(layer.file_stem(), "qml")), |w| {
-                w.write_all(layer_qml(layer, features).as_bytes())
-            })?;
-            project_layers.push(ProjectLayer {
+        let project_layers: Vec<ProjectLayer> = self
+            .geojson_layers()
+            .map(|(layer, features)| ProjectLayer {
                 layer,
-                file: geojson,
+                file: file(layer.file_stem(), "geojson"),
                 features,
-            });
-        }
-        files.stage(&dir.join(file("patrol", "gpx")), |w| {
-            w.write_all(gpx.as_bytes())
-        })?;
-        drop(gpx);
+            })
+            .collect();
         let map = self.map_layers();
-        files.stage(&dir.join(file("map", "html")), |w| {
-            w.write_all(map_html(&map).as_bytes())
-        })?;
-        files.stage(&dir.join(format!("{project}.kml")), |w| {
-            w.write_all(map_kml(&map).as_bytes())
-        })?;
-        files.stage(&dir.join(KML_ICON_FILE), |w| w.write_all(KML_ICON_PNG))?;
         let credits: Vec<&str> = self.credits.iter().map(String::as_str).collect();
-        files.stage(&dir.join(format!("{project}.qgs")), |w| {
-            w.write_all(qgis_project(&self.title, &project_layers, &credits).as_bytes())
-        })?;
+        let (title, project_layers, map, credits) = (&self.title, &project_layers, &map, &credits);
+        let mut jobs: Vec<(PathBuf, Writer)> = Vec::new();
+        for l in project_layers {
+            let (layer, features) = (l.layer, l.features);
+            jobs.push((
+                dir.join(&l.file),
+                Box::new(move |w| geojson_to_writer(w, features)),
+            ));
+            jobs.push((
+                dir.join(file(layer.file_stem(), "qml")),
+                Box::new(move |w| w.write_all(layer_qml(layer, features).as_bytes())),
+            ));
+        }
+        jobs.push((
+            dir.join(file("patrol", "gpx")),
+            Box::new(move |w| w.write_all(gpx.as_bytes())),
+        ));
+        jobs.push((
+            dir.join(file("map", "html")),
+            Box::new(move |w| map_html_to_writer(w, map)),
+        ));
+        jobs.push((
+            dir.join(format!("{project}.kml")),
+            Box::new(move |w| map_kml_to_writer(w, map)),
+        ));
+        jobs.push((
+            dir.join(KML_ICON_FILE),
+            Box::new(|w| w.write_all(KML_ICON_PNG)),
+        ));
+        jobs.push((
+            dir.join(format!("{project}.qgs")),
+            Box::new(move |w| w.write_all(qgis_project(title, project_layers, credits).as_bytes())),
+        ));
+        // Each file on a core of its own: the map page, the KML and the largest layers take
+        // most of the time, and none waits for another.
+        files.stage_all(jobs)?;
         Ok(())
     }
+}
+
+/// A corridor's zones and control lines, side by side.
+fn corridor_layers(
+    title: &str,
+    corridor: &Corridor,
+    gates: &[Gate],
+) -> (FeatureCollection, FeatureCollection) {
+    rayon::join(
+        || zones_geojson(corridor, title),
+        || control_lines_geojson(corridor, gates),
+    )
 }

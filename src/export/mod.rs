@@ -14,7 +14,7 @@ mod qml;
 mod svg;
 mod zone_layer;
 
-pub use atomic::{FileSet, WriteError, write_atomic};
+pub use atomic::{FileSet, WriteError, Writer, write_atomic};
 pub use geojson::{
     DECIMALS, checkpoints_geojson, control_lines_geojson, geojson_to_writer, line_feature,
     patrol_routes_geojson, point_feature, polygon_feature, write_geojson, zones_geojson,

@@ -4,6 +4,7 @@
 //! vertex itself); a point beyond an end has its chainage clamped to 0 or the road's length.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use geo::Coord;
 use geographiclib_rs::GeodesicLine;
@@ -47,6 +48,11 @@ const FOOT_EPSILON_M: f64 = 1e-4;
 /// tree (a tree walk costs more than a few dozen bounds).
 const SCAN_SPANS: usize = 128;
 
+/// Look-ups on a longer road that bound every segment before its tree is built: a scan of
+/// 100,000 segments costs about a millisecond, the tree some 30 ms, and a `corridor build`
+/// locates only its ends and places (the corridor's own searches, hundreds, get the tree).
+const SCAN_QUERIES: usize = 8;
+
 /// What the geodesic lines give: position and azimuth, longitude unrolled as in
 /// `geodesic::direct`, so that both give the same points to the last bit.
 const LINE_CAPS: u64 = geographiclib_rs::capability::LATITUDE
@@ -69,15 +75,20 @@ struct Span {
 type SpanBox = GeomWithData<Rectangle<[f64; 3]>, usize>;
 
 /// The one nearest-point search of a road (built once, on the first [`Road::locate`]):
+/// - the first few searches of a long road bound every segment; later ones walk a tree of the
+///   segments' boxes, built then;
 /// - candidates are pruned by a tight lower bound, the straight-line distance to the segment's
 ///   chord less its bulge, so usually one segment (two at a corner) is solved exactly;
 /// - the foot iteration starts from the projection onto the chord in Earth-centred space, which
 ///   is within millimetres of the geodesic foot for roads of ordinary segment length, so one
 ///   direct and one inverse solution usually end it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct NearestIndex {
     spans: Vec<Span>,
-    tree: RTree<SpanBox>,
+    /// The segments' boxes, built once a road has been searched [`SCAN_QUERIES`] times.
+    tree: OnceLock<RTree<SpanBox>>,
+    /// Searches so far, up to the tree.
+    queries: AtomicUsize,
     /// Each segment's geodesic, set up on its first exact solve: points along it then cost a
     /// fraction of a direct solution. Boxed and lazy so that a long road searched a few times
     /// (a place or two) does not pay about 600 bytes a segment.
@@ -106,15 +117,15 @@ struct Foot {
 
 impl NearestIndex {
     fn new(road: &Road) -> NearestIndex {
-        let coords = &road.coords;
+        let xyz: Vec<[f64; 3]> = road.coords.iter().map(|c| geodesic::ecef_m(*c)).collect();
         let spans: Vec<Span> = road
-            .segments
+            .segments()
             .iter()
-            .enumerate()
-            .map(|(i, seg)| {
+            .zip(xyz.windows(2))
+            .map(|(seg, ends)| {
                 let half = 0.5 * seg.length_m;
-                let start_xyz = geodesic::ecef_m(coords[i]);
-                let chord = ecef_sub(geodesic::ecef_m(coords[i + 1]), start_xyz);
+                let start_xyz = ends[0];
+                let chord = ecef_sub(ends[1], start_xyz);
                 let chord2 = ecef_dot(chord, chord);
                 Span {
                     start_xyz,
@@ -127,29 +138,46 @@ impl NearestIndex {
                 }
             })
             .collect();
-        let boxes = spans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let end = [
-                    s.start_xyz[0] + s.chord[0],
-                    s.start_xyz[1] + s.chord[1],
-                    s.start_xyz[2] + s.chord[2],
-                ];
-                let mut lo = s.start_xyz;
-                let mut hi = s.start_xyz;
-                for k in 0..3 {
-                    lo[k] = lo[k].min(end[k]) - s.bulge_m;
-                    hi[k] = hi[k].max(end[k]) + s.bulge_m;
-                }
-                SpanBox::new(Rectangle::from_corners(lo, hi), i)
-            })
-            .collect();
         NearestIndex {
             lines: (0..spans.len()).map(|_| OnceLock::new()).collect(),
             spans,
-            tree: RTree::bulk_load(boxes),
+            tree: OnceLock::new(),
+            queries: AtomicUsize::new(0),
         }
+    }
+
+    /// The tree of the segments' boxes, each padded by its bulge.
+    fn tree(&self) -> &RTree<SpanBox> {
+        self.tree.get_or_init(|| {
+            let boxes = self
+                .spans
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let end = [
+                        s.start_xyz[0] + s.chord[0],
+                        s.start_xyz[1] + s.chord[1],
+                        s.start_xyz[2] + s.chord[2],
+                    ];
+                    let mut lo = s.start_xyz;
+                    let mut hi = s.start_xyz;
+                    for k in 0..3 {
+                        lo[k] = lo[k].min(end[k]) - s.bulge_m;
+                        hi[k] = hi[k].max(end[k]) + s.bulge_m;
+                    }
+                    SpanBox::new(Rectangle::from_corners(lo, hi), i)
+                })
+                .collect();
+            RTree::bulk_load(boxes)
+        })
+    }
+
+    /// Whether this search goes through the tree: short roads never do, long ones once they
+    /// have been searched often enough to pay for it.
+    fn use_tree(&self) -> bool {
+        self.spans.len() > SCAN_SPANS
+            && (self.tree.get().is_some()
+                || self.queries.fetch_add(1, Ordering::Relaxed) >= SCAN_QUERIES)
     }
 
     /// A lower bound of the geodesic distance from `q` (Earth-centred) to span `i`, and where
@@ -174,7 +202,7 @@ impl Road {
 
     /// Position and azimuth at `along_m` metres from the start of segment `i`.
     fn on_segment(&self, i: usize, along_m: f64) -> (Coord, f64) {
-        let seg = self.segments[i];
+        let seg = self.segments()[i];
         if along_m <= 0.0 {
             (self.coords[i], seg.azimuth_start_deg)
         } else if along_m >= seg.length_m {
@@ -186,7 +214,7 @@ impl Road {
 
     /// As [`Road::on_segment`], through the segment's cached geodesic line (the same points).
     fn on_segment_line(&self, i: usize, along_m: f64) -> (Coord, f64) {
-        let seg = self.segments[i];
+        let seg = self.segments()[i];
         if along_m <= 0.0 || along_m >= seg.length_m {
             return self.on_segment(i, along_m);
         }
@@ -208,7 +236,7 @@ impl Road {
     /// The foot of the perpendicular geodesic from `p` on segment `i` (clamped to the segment),
     /// from a start `along_m`: (along, distance, azimuth offset at the foot in degrees).
     fn foot(&self, i: usize, p: Coord, mut along_m: f64) -> (f64, f64, f64) {
-        let length_m = self.segments[i].length_m;
+        let length_m = self.segments()[i].length_m;
         let mut last = (along_m, f64::INFINITY, 0.0);
         for _ in 0..60 {
             let (x, azimuth) = self.on_segment_line(i, along_m);
@@ -247,7 +275,7 @@ impl Road {
         }) {
             return;
         }
-        let (along_m, distance_m, off_deg) = self.foot(i, p, bound.t * self.segments[i].length_m);
+        let (along_m, distance_m, off_deg) = self.foot(i, p, bound.t * self.segments()[i].length_m);
         let better = match best {
             None => true,
             Some(b) => {
@@ -271,33 +299,27 @@ impl Road {
         let q = geodesic::ecef_m(p);
         let mut best: Option<Foot> = None;
         let n = index.spans.len();
-        if n <= SCAN_SPANS {
-            // Few segments: bounding them all is cheaper than walking a tree. The one with the
-            // lowest bound is solved first, so that the others mostly fall to the bound.
-            let mut bounds = [Bound {
-                chord_gap2_m2: 0.0,
-                t: 0.0,
-            }; SCAN_SPANS];
-            let mut first = 0;
-            for (i, b) in bounds.iter_mut().enumerate().take(n) {
-                *b = index.bound(i, q);
-            }
-            for i in 1..n {
-                if bounds[i].chord_gap2_m2 < bounds[first].chord_gap2_m2 {
-                    first = i;
-                }
-            }
-            self.try_segment(first, p, bounds[first], &mut best);
-            for i in (0..n).filter(|&i| i != first) {
-                self.try_segment(i, p, bounds[i], &mut best);
-            }
-        } else {
-            for (candidate, box_d2) in index.tree.nearest_neighbor_iter_with_distance_2(&q) {
+        if index.use_tree() {
+            for (candidate, box_d2) in index.tree().nearest_neighbor_iter_with_distance_2(&q) {
                 // Boxes come nearest first; none further on can beat the best any more.
                 if best.is_some_and(|b| box_d2.sqrt() > b.distance_m + 1e-6) {
                     break;
                 }
                 let i = candidate.data;
+                self.try_segment(i, p, index.bound(i, q), &mut best);
+            }
+        } else {
+            // Bounding every segment is cheaper than building a tree. The one with the lowest
+            // bound is solved first, so that the others mostly fall to the bound.
+            let mut first = (0, index.bound(0, q));
+            for i in 1..n {
+                let b = index.bound(i, q);
+                if b.chord_gap2_m2 < first.1.chord_gap2_m2 {
+                    first = (i, b);
+                }
+            }
+            self.try_segment(first.0, p, first.1, &mut best);
+            for i in (0..n).filter(|&i| i != first.0) {
                 self.try_segment(i, p, index.bound(i, q), &mut best);
             }
         }
@@ -313,14 +335,14 @@ impl Road {
     /// The turn in degrees (positive to the right) at the inner vertex where segment `i` is left
     /// at `along_m`, when that is one of its ends; `None` inside the segment or at a road end.
     fn corner_turn_deg(&self, i: usize, along_m: f64) -> Option<f64> {
-        let seg = &self.segments[i];
-        if along_m >= seg.length_m && i + 1 < self.segments.len() {
+        let seg = &self.segments()[i];
+        if along_m >= seg.length_m && i + 1 < self.segments().len() {
             Some(geodesic::normalize_deg(
-                self.segments[i + 1].azimuth_start_deg - seg.azimuth_end_deg,
+                self.segments()[i + 1].azimuth_start_deg - seg.azimuth_end_deg,
             ))
         } else if along_m <= 0.0 && i > 0 {
             Some(geodesic::normalize_deg(
-                seg.azimuth_start_deg - self.segments[i - 1].azimuth_end_deg,
+                seg.azimuth_start_deg - self.segments()[i - 1].azimuth_end_deg,
             ))
         } else {
             None
@@ -378,12 +400,12 @@ impl Road {
         // At an end vertex the offset is the angle between the way out of the road and the
         // geodesic to the point: more than 90° off the road's direction means beyond the end.
         let cos_off = off_deg.to_radians().cos();
-        let seg = &self.segments[i];
+        let seg = &self.segments()[i];
         let beyond_end = distance_m > 0.0
             && ((i == 0 && along_m <= 0.0 && cos_off < 0.0)
-                || (i + 1 == self.segments.len() && along_m >= seg.length_m && cos_off > 0.0));
+                || (i + 1 == self.segments().len() && along_m >= seg.length_m && cos_off > 0.0));
         Ok(Location {
-            chainage_m: (self.chainage_m[i] + along_m).min(self.length_m()),
+            chainage_m: (self.vertex_chainages_m()[i] + along_m).min(self.length_m()),
             offset_m: match side {
                 Side::Left => distance_m,
                 Side::Right => -distance_m,
@@ -423,11 +445,11 @@ impl Road {
         }
         let c = chainage_m.clamp(0.0, length_m);
         let i = self
-            .chainage_m
+            .vertex_chainages_m()
             .partition_point(|&v| v <= c)
             .saturating_sub(1)
-            .min(self.segments.len() - 1);
-        Ok((i, c - self.chainage_m[i]))
+            .min(self.segments().len() - 1);
+        Ok((i, c - self.vertex_chainages_m()[i]))
     }
 
     /// The road point at a chainage (metres from the start).
@@ -505,7 +527,7 @@ impl Road {
                     v: Option<usize>| {
             let last = coords[coords.len() - 1];
             let known = match v {
-                Some(v) if v > i0 + 1 && last == self.coords[v - 1] => Some(self.segments[v - 1]),
+                Some(v) if v > i0 + 1 && last == self.coords[v - 1] => Some(self.segments()[v - 1]),
                 _ => None,
             };
             let seg = match known {
@@ -515,7 +537,12 @@ impl Road {
                     if inv.distance_m <= super::REPEAT_TOLERANCE_M {
                         return Ok(());
                     }
-                    Segment::of(inv, segments.len())?
+                    if inv.distance_m > super::MAX_SEGMENT_M {
+                        return Err(RoadError::Antipodal {
+                            index: segments.len(),
+                        });
+                    }
+                    Segment::of(inv)
                 }
             };
             coords.push(c);
@@ -552,6 +579,32 @@ mod tests {
             let at = road.locate(p).unwrap();
             assert!((at.chainage_m - c).abs() < 1e-3, "{c} -> {}", at.chainage_m);
             assert!(at.distance_m < 1e-3);
+        }
+    }
+
+    #[test]
+    fn a_scan_and_the_tree_find_the_same_nearest_point() {
+        // A wavy road of 1,000 segments: a fresh copy is scanned, a well-searched one walks its
+        // tree.
+        let coords: Vec<Coord> = (0..=1_000)
+            .map(|k| Coord {
+                x: 36.0 + k as f64 * 1e-3,
+                y: 35.0 + 0.01 * (k as f64 * 0.05).sin(),
+            })
+            .collect();
+        let searched = Road::from_coords(coords.clone()).unwrap();
+        for _ in 0..=SCAN_QUERIES {
+            searched.locate(coords[0]).unwrap();
+        }
+        assert!(searched.index().tree.get().is_some());
+        for k in 0..50 {
+            let p = Coord {
+                x: 35.99 + k as f64 * 0.0211,
+                y: 35.0 + 0.013 * (k as f64).cos(),
+            };
+            let fresh = Road::from_coords(coords.clone()).unwrap();
+            assert_eq!(fresh.locate(p), searched.locate(p));
+            assert!(fresh.index().tree.get().is_none());
         }
     }
 

@@ -118,18 +118,118 @@ pub(crate) struct Segment {
     pub length_m: f64,
 }
 
+/// Longest segment a road may have, metres: beyond about half the meridian the shortest
+/// geodesic is ambiguous or wraps strangely.
+const MAX_SEGMENT_M: f64 = 19_900_000.0;
+
+/// Metres per degree that no step exceeds along a meridian (the polar radius of curvature,
+/// a / √(1 − e²)) or along a parallel (the equatorial radius), rounded up.
+const MAX_METRES_PER_DEGREE: [f64; 2] = [111_695.0, 111_320.0];
+
+/// Metres per degree of latitude that every step at least covers (the meridional radius of
+/// curvature at the equator, a(1 − e²)), rounded down.
+const MIN_METRES_PER_LAT_DEGREE: f64 = 110_574.0;
+
 impl Segment {
-    /// The segment the inverse problem found, the `index`th of its road.
-    fn of(inv: geodesic::Inverse, index: usize) -> Result<Segment, RoadError> {
-        // Beyond ~half the meridian the shortest geodesic is ambiguous or wraps strangely.
-        if inv.distance_m > 19_900_000.0 {
-            return Err(RoadError::Antipodal { index });
-        }
-        Ok(Segment {
+    /// The segment the inverse problem found.
+    fn of(inv: geodesic::Inverse) -> Segment {
+        Segment {
             azimuth_start_deg: inv.azimuth1_deg,
             azimuth_end_deg: inv.azimuth2_deg,
             length_m: inv.distance_m,
-        })
+        }
+    }
+
+    /// The step from `a` to `b` (unrolled) when it may be too long for a road, that is when
+    /// its inverse problem must be solved to tell: a path along the meridian, then along the
+    /// parallel, bounds the geodesic from above, and most steps are far below the limit.
+    fn may_be_too_long(a: Coord, b: Coord) -> bool {
+        (b.y - a.y).abs() * MAX_METRES_PER_DEGREE[0] + (b.x - a.x).abs() * MAX_METRES_PER_DEGREE[1]
+            > MAX_SEGMENT_M
+    }
+
+    /// Whether the step from `a` to `b` (unrolled) may be a repeat, within
+    /// [`REPEAT_TOLERANCE_M`]: only then is its inverse problem solved to tell. The meridian
+    /// arc between two parallels is the shortest way from one to the other, so a step across
+    /// more than a nanodegree of latitude (over 0.1 mm) is no repeat.
+    fn may_be_repeat(a: Coord, b: Coord) -> bool {
+        (b.y - a.y).abs() * MIN_METRES_PER_LAT_DEGREE <= 100.0 * REPEAT_TOLERANCE_M
+    }
+}
+
+/// Roads with more segments than this solve them on several threads.
+const PARALLEL_SEGMENTS: usize = 4_096;
+
+/// Steps a solving thread takes at a time (about a millisecond of work).
+const SOLVE_BLOCK: usize = 2_048;
+
+/// A road's solved segments and the chainage of each vertex.
+#[derive(Debug, Clone)]
+struct Solved {
+    segments: Vec<Segment>,
+    chainage_m: Vec<f64>,
+}
+
+impl Solved {
+    /// Solves the inverse problem of every step, each exactly as on its own, on as many threads
+    /// as there are cores for a long road (plain threads rather than rayon's: the first use
+    /// may come from inside a rayon job, and a job waiting on its own solution must not be
+    /// handed the solving thread's work). The threads take blocks of [`SOLVE_BLOCK`] steps in
+    /// turn, so that one slowed down by other work on its core holds up no fixed share.
+    fn of(coords: &[Coord]) -> Solved {
+        let steps = coords.len().saturating_sub(1);
+        let mut segments = vec![
+            Segment {
+                azimuth_start_deg: 0.0,
+                azimuth_end_deg: 0.0,
+                length_m: 0.0,
+            };
+            steps
+        ];
+        let solve = |(block, out): (usize, &mut [Segment])| {
+            let start = block * SOLVE_BLOCK;
+            for (seg, w) in out.iter_mut().zip(coords[start..].windows(2)) {
+                *seg = Segment::of(geodesic::inverse(w[0], w[1]));
+            }
+        };
+        let threads = if steps >= PARALLEL_SEGMENTS {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        } else {
+            1
+        };
+        if threads > 1 {
+            let blocks = std::sync::Mutex::new(segments.chunks_mut(SOLVE_BLOCK).enumerate());
+            // A block is taken under the lock and solved outside it; a thread that panicked
+            // (GeographicLib's arithmetic should not) leaves the queue whole for the others,
+            // and the scope passes its panic on.
+            let next = || blocks.lock().unwrap_or_else(|e| e.into_inner()).next();
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(|| {
+                        while let Some(block) = next() {
+                            solve(block);
+                        }
+                    });
+                }
+            });
+        } else {
+            segments.chunks_mut(SOLVE_BLOCK).enumerate().for_each(solve);
+        }
+        Solved::from_segments(segments)
+    }
+
+    fn from_segments(segments: Vec<Segment>) -> Solved {
+        let mut chainage_m = Vec::with_capacity(segments.len() + 1);
+        chainage_m.push(0.0);
+        let mut total = 0.0;
+        for seg in &segments {
+            total += seg.length_m;
+            chainage_m.push(total);
+        }
+        Solved {
+            segments,
+            chainage_m,
+        }
     }
 }
 
@@ -150,8 +250,10 @@ impl Segment {
 #[derive(Debug, Clone)]
 pub struct Road {
     coords: Vec<Coord>,
-    chainage_m: Vec<f64>,
-    segments: Vec<Segment>,
+    /// The segments and chainages, solved on first use and shared by clones: a line made only
+    /// to be drawn (a simplified route) never pays its geodesic problems, and a long road's
+    /// are solved on every core (see [`Solved::of`]).
+    solved: Arc<OnceLock<Solved>>,
     /// The nearest-point search, built on the first look-up and shared by clones (a section
     /// that is the whole road, a corridor's copy, a patrol's): a million-segment road builds it
     /// once, not once per holder.
@@ -192,8 +294,6 @@ impl Road {
             return Err(RoadError::Empty);
         }
         let mut coords: Vec<Coord> = Vec::with_capacity(raw.len());
-        // Each step's inverse problem is solved once: it both finds repeats and is the segment.
-        let mut segments: Vec<Segment> = Vec::with_capacity(raw.len().saturating_sub(1));
         for (index, c) in raw.into_iter().enumerate() {
             if !c.x.is_finite() || !c.y.is_finite() {
                 return Err(RoadError::NotFinite { index });
@@ -206,14 +306,22 @@ impl Road {
                 });
             }
             let mut c = c;
-            if let Some(prev) = coords.last() {
+            if let Some(&prev) = coords.last() {
                 // Unroll so that the step in longitude is the short way round.
                 c.x = prev.x + geodesic::normalize_deg(c.x - prev.x);
-                let inv = geodesic::inverse(*prev, c);
-                if inv.distance_m <= REPEAT_TOLERANCE_M {
-                    continue;
+                // Only a step that may be a repeat or too long is solved here; the others wait
+                // for the first use of the segments.
+                if Segment::may_be_repeat(prev, c) || Segment::may_be_too_long(prev, c) {
+                    let distance_m = geodesic::inverse(prev, c).distance_m;
+                    if distance_m <= REPEAT_TOLERANCE_M {
+                        continue;
+                    }
+                    if distance_m > MAX_SEGMENT_M {
+                        return Err(RoadError::Antipodal {
+                            index: coords.len() - 1,
+                        });
+                    }
                 }
-                segments.push(Segment::of(inv, segments.len())?);
             }
             coords.push(c);
         }
@@ -222,34 +330,42 @@ impl Road {
                 found: coords.len(),
             });
         }
-        Ok(Road::from_parts(coords, segments))
+        Ok(Road::unsolved(coords))
     }
 
     /// Builds from vertices that are already finite, distinct and unrolled.
     pub(crate) fn from_checked(coords: Vec<Coord>) -> Result<Road, RoadError> {
-        let segments = coords
-            .windows(2)
-            .enumerate()
-            .map(|(index, w)| Segment::of(geodesic::inverse(w[0], w[1]), index))
-            .collect::<Result<Vec<Segment>, RoadError>>()?;
-        Ok(Road::from_parts(coords, segments))
+        for (index, w) in coords.windows(2).enumerate() {
+            if Segment::may_be_too_long(w[0], w[1])
+                && geodesic::inverse(w[0], w[1]).distance_m > MAX_SEGMENT_M
+            {
+                return Err(RoadError::Antipodal { index });
+            }
+        }
+        Ok(Road::unsolved(coords))
+    }
+
+    /// A road on checked vertices whose segments are solved on first use.
+    fn unsolved(coords: Vec<Coord>) -> Road {
+        Road {
+            coords,
+            solved: Arc::new(OnceLock::new()),
+            index: Arc::new(OnceLock::new()),
+        }
     }
 
     /// Builds from vertices and the segments between them, already solved.
     pub(crate) fn from_parts(coords: Vec<Coord>, segments: Vec<Segment>) -> Road {
-        let mut chainage_m = Vec::with_capacity(coords.len());
-        chainage_m.push(0.0);
-        let mut total = 0.0;
-        for seg in &segments {
-            total += seg.length_m;
-            chainage_m.push(total);
-        }
         Road {
             coords,
-            chainage_m,
-            segments,
+            solved: Arc::new(OnceLock::from(Solved::from_segments(segments))),
             index: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// The segments and chainages, solved now if they were not yet.
+    fn solved(&self) -> &Solved {
+        self.solved.get_or_init(|| Solved::of(&self.coords))
     }
 
     /// Geodesic length of the road in metres.
@@ -266,7 +382,7 @@ impl Road {
     /// assert!((road.length_m() - 111_319.49).abs() < 0.01); // one degree along the equator
     /// ```
     pub fn length_m(&self) -> f64 {
-        self.chainage_m.last().copied().unwrap_or(0.0)
+        self.solved().chainage_m.last().copied().unwrap_or(0.0)
     }
 
     /// The vertices, `(lon, lat)` in degrees, repeated vertices removed. Longitudes are unrolled
@@ -296,7 +412,7 @@ impl Road {
     /// assert_eq!(road.vertex_chainages_m()[2], road.length_m());
     /// ```
     pub fn vertex_chainages_m(&self) -> &[f64] {
-        &self.chainage_m
+        &self.solved().chainage_m
     }
 
     /// The road as a geo-types `LineString` (`x = lon`, `y = lat`).
@@ -330,7 +446,7 @@ impl Road {
         coords.reverse();
         // The inverse problem is symmetric, so each segment is the same one driven backwards.
         let segments = self
-            .segments
+            .segments()
             .iter()
             .rev()
             .map(|s| Segment {
@@ -339,22 +455,62 @@ impl Road {
                 length_m: s.length_m,
             })
             .collect::<Vec<_>>();
-        let mut chainage_m = Vec::with_capacity(coords.len());
-        let mut total = 0.0;
-        chainage_m.push(0.0);
-        for s in &segments {
-            total += s.length_m;
-            chainage_m.push(total);
-        }
-        Road {
-            coords,
-            chainage_m,
-            segments,
-            index: Arc::new(OnceLock::new()),
-        }
+        Road::from_parts(coords, segments)
     }
 
     pub(crate) fn segments(&self) -> &[Segment] {
-        &self.segments
+        &self.solved().segments
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_solved_on_several_threads_are_those_solved_one_by_one() {
+        // A spiral of 10,000 steps of about 100 m, long enough to be split between threads.
+        let coords: Vec<Coord> = (0..10_001)
+            .map(|k| {
+                let t = k as f64 * 1e-3;
+                Coord {
+                    x: 36.0 + t.cos() * t * 0.01,
+                    y: 35.0 + t.sin() * t * 0.01,
+                }
+            })
+            .collect();
+        let road = Road::from_coords(coords).unwrap();
+        assert!(road.segments().len() >= PARALLEL_SEGMENTS);
+        for (seg, w) in road.segments().iter().zip(road.coords().windows(2)) {
+            let inv = geodesic::inverse(w[0], w[1]);
+            assert_eq!(seg.length_m.to_bits(), inv.distance_m.to_bits());
+            assert_eq!(seg.azimuth_start_deg.to_bits(), inv.azimuth1_deg.to_bits());
+            assert_eq!(seg.azimuth_end_deg.to_bits(), inv.azimuth2_deg.to_bits());
+        }
+    }
+
+    #[test]
+    fn repeats_and_antipodes_are_found_without_solving_every_step() {
+        // Repeats within a micrometre, along a parallel and along a meridian, are dropped; a
+        // step of a tenth of a millimetre is kept.
+        let at = |x: f64, y: f64| Coord { x, y };
+        let road = Road::from_coords(vec![
+            at(36.0, 35.0),
+            at(36.0 + 1e-12, 35.0),
+            at(36.0, 35.0 + 1e-12),
+            at(36.0, 35.0 + 1e-9),
+            at(36.1, 35.0),
+        ])
+        .unwrap();
+        assert_eq!(road.coords().len(), 3);
+        // Nearly antipodal vertices, on the equator and across the pole.
+        for (a, b) in [
+            (at(0.0, 0.0), at(179.9, 0.0)),
+            (at(0.0, 89.0), at(180.0, -89.0)),
+        ] {
+            let err = Road::from_coords(vec![at(0.0, 1.0), a, b]).unwrap_err();
+            assert_eq!(err, RoadError::Antipodal { index: 1 });
+            assert!(Road::from_checked(vec![a, b]).is_err());
+        }
     }
 }

@@ -199,7 +199,8 @@ impl CorridorArgs {
 pub struct TimingsArgs {
     /// Print in-process stage times on stderr, on one line: read_ms=… and the command's
     /// stages after it (build_ms=… write_ms=…, or classify_ms=…), then the parts of a stage
-    /// timed on their own (corridor_ms=…, the corridor alone, within build_ms).
+    /// timed on their own (corridor_ms=…, the corridor alone, within build_ms; patrol_ms=…,
+    /// the patrol and its layers, made alongside the corridor).
     #[arg(long)]
     pub timings: bool,
 }
@@ -225,6 +226,13 @@ pub struct Stopwatch {
     parts: Vec<(&'static str, f64)>,
 }
 
+/// Runs `f` and times it, milliseconds.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed().as_secs_f64() * 1e3)
+}
+
 impl Stopwatch {
     /// Ends the stage `name` (as in `read`), which began at the previous lap.
     pub fn lap(&mut self, name: &'static str) {
@@ -236,10 +244,23 @@ impl Stopwatch {
 
     /// Runs `f` as the part `name` of the current stage, and times it.
     pub fn part<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let value = f();
-        self.parts.push((name, start.elapsed().as_secs_f64() * 1e3));
+        let (value, ms) = timed(f);
+        self.parts.push((name, ms));
         value
+    }
+
+    /// Runs `a` and `b` side by side on rayon as the parts `names` of the current stage, each
+    /// timed on its own (so that their times add up to more than the stage's).
+    pub fn parts_side_by_side<A: Send, B: Send>(
+        &mut self,
+        names: [&'static str; 2],
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        let ((a, ms_a), (b, ms_b)) = rayon::join(|| timed(a), || timed(b));
+        self.parts.push((names[0], ms_a));
+        self.parts.push((names[1], ms_b));
+        (a, b)
     }
 
     /// Prints `read_ms=… build_ms=… corridor_ms=…` (stages, then parts) on stderr when

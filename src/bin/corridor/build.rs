@@ -82,48 +82,68 @@ pub fn run(args: BuildArgs) -> anyhow::Result<()> {
     let shape = corridor_args.shape(&s)?;
     clock.lap("read");
 
-    let patrol = clock.part("patrol", || plan_patrol(&s, road_args, &args))?;
     let name = format!(
         "corridor {} – {} ({})",
         s.from.name,
         s.to.name,
         file_stem(road_path)
     );
-    let legs = std::slice::from_ref(&patrol);
     let tolerance = |e: corridor::ZoneError| usage(e.to_string());
     // A zone that would hold a pole cannot be drawn as lon/lat polygons: one clear error.
     let road_name = || format!("{}", road_path.display());
-    let (built, layers) = match shape {
+    // The patrol and its layers need only the road: they are made while the corridor or zone
+    // is built. Their mistakes are reported first, as when they were made first.
+    let (built, layers, patrol) = match shape {
         Shape::Corridor(options) => {
-            let options = options
-                .tolerance_m(args.tolerance)
-                .map_err(|e| usage(e.to_string()))?;
-            let corridor = clock
-                .part("corridor", || Corridor::try_build(&s.section, &options))
-                .with_context(road_name)?;
+            let options = match options.tolerance_m(args.tolerance) {
+                Ok(options) => options,
+                Err(e) => {
+                    plan_patrol(&s, road_args, &args)?;
+                    return Err(usage(e.to_string()));
+                }
+            };
+            let (planned, corridor) = clock.parts_side_by_side(
+                ["patrol", "corridor"],
+                || -> anyhow::Result<(Patrol, export::LayerSet)> {
+                    let patrol = plan_patrol(&s, road_args, &args)?;
+                    let layers = export::LayerSet::for_patrol(&name, std::slice::from_ref(&patrol))
+                        .context("patrol.gpx")?;
+                    Ok((patrol, layers))
+                },
+                || Corridor::try_build(&s.section, &options),
+            );
+            let (patrol, patrol_layers) = planned?;
+            let corridor = corridor.with_context(road_name)?;
             let gates = clock
                 .part("gates", || control_lines::patrol_gates(&corridor, &patrol))
                 .with_context(|| format!("{}: gates", road_path.display()))?;
             // Made before the directory, so that a patrol it cannot describe leaves nothing
             // behind.
-            let layers = clock
-                .part("layers", || {
-                    export::LayerSet::new(&name, &corridor, &gates, legs)
-                })
-                .context("patrol.gpx")?;
-            (Built::Corridor(corridor), layers)
+            let layers = clock.part("layers", || patrol_layers.with_corridor(&corridor, &gates));
+            (Built::Corridor(corridor), layers, patrol)
         }
         Shape::Zone(options) => {
-            let options = options.tolerance_m(args.tolerance).map_err(tolerance)?;
-            let zone = clock
-                .part("corridor", || Zone::try_build(&s.section, &options))
-                .with_context(road_name)?;
+            let options = match options.tolerance_m(args.tolerance) {
+                Ok(options) => options,
+                Err(e) => {
+                    plan_patrol(&s, road_args, &args)?;
+                    return Err(tolerance(e));
+                }
+            };
+            let (patrol, zone) = clock.parts_side_by_side(
+                ["patrol", "corridor"],
+                || plan_patrol(&s, road_args, &args),
+                || Zone::try_build(&s.section, &options),
+            );
+            let patrol = patrol?;
+            let zone = zone.with_context(road_name)?;
             let named = [export::NamedZone::new("zone", &name, zone)];
             let lines = [("centerline", &s.section)];
+            let legs = std::slice::from_ref(&patrol);
             let layers =
                 export::LayerSet::for_zones(&name, &lines, &named, legs).context("patrol.gpx")?;
             let [named] = named;
-            (Built::Zone(named.zone), layers)
+            (Built::Zone(named.zone), layers, patrol)
         }
     };
     let places_layer = match &road_args.places {
@@ -217,12 +237,38 @@ impl Built {
         }
     }
 
-    /// What the summary says of one side: its area and reach, or nothing for a side with none.
-    fn side(&self, side: Side) -> Option<String> {
+    /// The geodesic areas of the whole and of the left and right sides, km², each on a core of
+    /// its own (a long corridor's are thousands of GeographicLib solutions each).
+    fn areas_km2(&self) -> (f64, [f64; 2]) {
+        let (whole, (left, right)) = match self {
+            Built::Corridor(c) => rayon::join(
+                || c.area_km2(),
+                || {
+                    rayon::join(
+                        || c.half_area_km2(Side::Left),
+                        || c.half_area_km2(Side::Right),
+                    )
+                },
+            ),
+            Built::Zone(z) => rayon::join(
+                || z.area_km2(),
+                || {
+                    rayon::join(
+                        || z.side_area_km2(Side::Left),
+                        || z.side_area_km2(Side::Right),
+                    )
+                },
+            ),
+        };
+        (whole, [left, right])
+    }
+
+    /// What the summary says of one side with its area: its reach, or nothing for a side with
+    /// none.
+    fn side(&self, side: Side, area_km2: f64) -> Option<String> {
         match self {
             Built::Corridor(c) => Some(format!(
-                "{:.2} km² ({} m wide)",
-                c.half_area_km2(side),
+                "{area_km2:.2} km² ({} m wide)",
                 trim_number(c.options().width_m(side), 3)
             )),
             Built::Zone(z) => {
@@ -235,7 +281,7 @@ impl Built {
                         trim_number(outer, 3)
                     ),
                 };
-                Some(format!("{:.2} km² ({words})", z.side_area_km2(side)))
+                Some(format!("{area_km2:.2} km² ({words})"))
             }
         }
     }
@@ -248,17 +294,16 @@ fn print_summary(
     written: &[PathBuf],
 ) -> anyhow::Result<()> {
     let names = built.names();
-    let (length_m, area_km2, cap, tolerance_m, what) = match built {
+    let (area_km2, side_areas_km2) = built.areas_km2();
+    let (length_m, cap, tolerance_m, what) = match built {
         Built::Corridor(c) => (
             c.length_m(),
-            c.area_km2(),
             c.options().cap,
             c.options().tolerance_m,
             "corridor",
         ),
         Built::Zone(z) => (
             z.road().length_m(),
-            z.area_km2(),
             z.options().cap,
             z.options().tolerance_m,
             "zone    ",
@@ -292,7 +337,8 @@ fn print_summary(
     let mut sides = [Side::Left, Side::Right];
     sides.sort_by_key(|side| names.name(*side) != "north" && names.name(*side) != "left");
     for side in sides {
-        let words = built.side(side).unwrap_or_else(|| "none".into());
+        let area_km2 = side_areas_km2[usize::from(side == Side::Right)];
+        let words = built.side(side, area_km2).unwrap_or_else(|| "none".into());
         writeln!(out, "  {:<6}  {words}", names.name(side))?;
     }
     writeln!(

@@ -46,7 +46,8 @@ fn bench(c: &mut Criterion) {
     slow.bench_function("crumpled_120km", |b| {
         b.iter(|| Corridor::build(black_box(&crumpled), &options))
     });
-    // Issue 16: lines whose pieces nearly all lie under others (src/corridor/hidden.rs).
+    // Issue 16: lines whose pieces nearly all lie under others: the wiggly track is drawn from
+    // the band round it (src/corridor/band.rs), the GPS track filtered (src/corridor/hidden.rs).
     let round = options.cap(Cap::Round);
     let wiggly = Road::from_coords(roads::wiggly_track_100k()).unwrap();
     slow.bench_function("wiggly_track_120km_round", |b| {

@@ -176,6 +176,10 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
     let xyz: Vec<[f64; 3]> = coords.iter().map(|&c| geodesic::ecef_m(c)).collect();
     let kappa = plane_error_m(w);
     let width_m = ((w - kappa).powi(2) - 0.25 * chord_m * chord_m).sqrt();
+    // A tolerance that is large against the width leaves no width for the hulls (NaN here).
+    if width_m.is_nan() || width_m <= 0.5 * w {
+        return None;
+    }
     let geometry = Geometry {
         coords,
         xyz: &xyz,
@@ -461,6 +465,15 @@ mod tests {
         assert!(band(&road, &round).is_some());
         assert!(band(&road, &round.cap(Cap::Flat)).is_none());
         assert!(band(&wiggly(500), &round).is_none());
+        // A tolerance five times the width leaves the hulls no width: no band (it was NaN,
+        // and the corridor came out empty), and the corridor is built all the same.
+        let thin = CorridorOptions::symmetric(10.0)
+            .unwrap()
+            .cap(Cap::Round)
+            .tolerance_m(50.0)
+            .unwrap();
+        assert!(band(&road, &thin).is_none());
+        assert!(super::super::Corridor::build(&road, &thin).area_km2() > 0.0);
         let smooth = Road::from_checked(
             (0..5_000)
                 .map(|k| Coord {

@@ -131,11 +131,9 @@ fn on_limit(coords: &[Coord], marks: &Marks, input: &LimitInput) -> Vec<Option<f
                 // Between two vertices at the width, on the whole's boundary, which lies
                 // beyond w − t everywhere (the union holds every point nearer than that), and
                 // on this side (it bounds this side's half, which no cut crosses).
+                // (Not next to a flat cap's corner: the cap's edge runs in from it.)
                 _ => match (before[i], after[i]) {
-                    (
-                        Some(Mark::Offset(b) | Mark::Cap(b)),
-                        Some(Mark::Offset(_) | Mark::Cap(_)),
-                    ) => Some(b),
+                    (Some(Mark::Offset(b)), Some(Mark::Offset(_))) => Some(b),
                     _ => exact(coords[i]),
                 },
             },

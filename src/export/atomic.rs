@@ -146,9 +146,13 @@ impl FileSet {
     /// ```
     pub fn stage_all(&mut self, jobs: Vec<(PathBuf, Writer<'_>)>) -> Result<(), WriteError> {
         use rayon::prelude::*;
+        // Every result first, then the first failure in the jobs' order: collecting straight
+        // into a Result keeps whichever failed first in time, so the file named would vary.
         let staged = jobs
             .into_par_iter()
             .map(|(path, write)| stage(&path, write).map(|tmp| (path, tmp)))
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect::<Result<Vec<_>, WriteError>>()?;
         self.staged.extend(staged);
         Ok(())

@@ -115,10 +115,36 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
 }
 
 /// Marks in `keep` (which starts at vertex `i`) the vertices that the chord from `i` to `j`
-/// cannot replace, recursively.
+/// cannot replace: long chords split in parallel, shorter ones with an explicit stack (a
+/// recursion could go as deep as the road is long, on a worker thread's small stack).
 fn split(xyz: &[[f64; 3]], epsilon_m: f64, (i, j): (usize, usize), keep: &mut [bool]) {
-    if j <= i + 1 {
+    if j - i > PARALLEL_SPAN {
+        if let Some(m) = worst_kept(xyz, epsilon_m, (i, j)) {
+            // `keep` holds vertices `i..`; the two halves share vertex `m`, kept.
+            let (before, after) = keep.split_at_mut(m - i);
+            after[0] = true;
+            rayon::join(
+                || split(xyz, epsilon_m, (i, m), before),
+                || split(xyz, epsilon_m, (m, j), after),
+            );
+        }
         return;
+    }
+    let mut stack = vec![(i, j)];
+    while let Some((a, b)) = stack.pop() {
+        if let Some(m) = worst_kept(xyz, epsilon_m, (a, b)) {
+            keep[m - i] = true;
+            stack.push((a, m));
+            stack.push((m, b));
+        }
+    }
+}
+
+/// The vertex between `i` and `j` farthest from their chord, where the chord cannot replace
+/// the vertices between (one is too far, or the chord too long or degenerate).
+fn worst_kept(xyz: &[[f64; 3]], epsilon_m: f64, (i, j): (usize, usize)) -> Option<usize> {
+    if j <= i + 1 {
+        return None;
     }
     let (a, b) = (xyz[i], xyz[j]);
     let arc = Arc::new(a, b);
@@ -131,21 +157,7 @@ fn split(xyz: &[[f64; 3]], epsilon_m: f64, (i, j): (usize, usize), keep: &mut [b
     }
     // Long or degenerate chords (a closed road's ends coincide) are always split.
     let chord = norm(sub(a, b));
-    if worst.0 > epsilon_m || !(1.0..=MAX_CHORD_M).contains(&chord) {
-        let m = worst.1;
-        // `keep` holds vertices `i..`; the two halves share vertex `m`, kept.
-        let (before, after) = keep.split_at_mut(m - i);
-        after[0] = true;
-        if j - i > PARALLEL_SPAN {
-            rayon::join(
-                || split(xyz, epsilon_m, (i, m), before),
-                || split(xyz, epsilon_m, (m, j), after),
-            );
-        } else {
-            split(xyz, epsilon_m, (i, m), before);
-            split(xyz, epsilon_m, (m, j), after);
-        }
-    }
+    (worst.0 > epsilon_m || !(1.0..=MAX_CHORD_M).contains(&chord)).then_some(worst.1)
 }
 
 /// Chords over more vertices than this split in parallel.

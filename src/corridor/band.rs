@@ -15,14 +15,15 @@
 //!   of the chord's ends, both road vertices; `w'` is chosen so that this is at most `w` (less
 //!   the plane's error), so the hulls' corridor lies in the road's. A chord that is a road
 //!   segment is the road itself.
-//! - Nothing within `w'` of the road is missed, because the road lies in the band. Checked, not
-//!   assumed: every road vertex a chord passes over lies strictly on its inner side and not
-//!   beyond its end (and, behind its start or where the hull turns inwards, on the inner side
-//!   of the chord before too); where the hull turns inwards the road's segments at the hull
-//!   vertex stay on the inner side of both chords; and no chord properly crosses another or a
-//!   road segment. So the road leaves the band neither across a chord nor at a hull vertex. A
-//!   point outside the band then reaches its nearest road point across a hull, so it is at
-//!   least as near that hull, on the hull's outer side; a point inside is in the band.
+//! - Nothing within `w'` of the road is missed, because the road lies in the band. Checked,
+//!   not assumed (`Geometry::holds`): the road leaves both ends into the band (inside the
+//!   first and last chords), meets no chord anywhere but at a vertex both share, and at every
+//!   hull vertex where the hull turns inwards its segments stay inside both chords. So,
+//!   connected, it can leave the band neither across a chord nor at a hull vertex. (The walk
+//!   that finds the hulls keeps every vertex a chord passes over a margin inside it; that is
+//!   how its hulls pass, not what makes them sound.) A point outside the band reaches its
+//!   nearest road point across a hull, so it is at least as near that hull, on the hull's
+//!   outer side; a point inside is in the band.
 //! - So the boundary lies between `w' − sag` and `w` from the road: `w − w'` is a fifth of the
 //!   tolerance (with `d = √(8 w t / 5)`), the pieces' sag `0.4 t`, the simplification `t / 5`.
 //!   The oracle suite (tests/oracle.rs) measures it on noisy lines.
@@ -38,11 +39,11 @@ use geo::{Coord, Line};
 use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
-use super::hidden::plane_error_m;
+use super::hidden::{MAX_LAT_DEG, MAX_WIDTH_M, MIN_SEGMENTS, plane_error_m};
 use super::offset::{self, Pieces, SAG_SHARE};
 use super::{Cap, CorridorOptions};
 use crate::Road;
-use crate::geodesic::{self, ecef_dot as dot, ecef_sub as sub};
+use crate::geodesic::{self, MIN_RADIUS_M, ecef_cross as cross, ecef_dot as dot, ecef_sub as sub};
 
 /// The two hulls and the width their corridor is built at.
 #[derive(Debug)]
@@ -103,38 +104,17 @@ impl Band {
 }
 
 /// The geodesic circle of `radius_m` round `centre`, counter-clockwise (azimuths falling),
-/// its chords within `max_sag_m` of it.
+/// its chords within `max_sag_m` of it (drawn as the corner wedges' arcs are).
 fn disc(centre: Coord, radius_m: f64, max_sag_m: f64) -> Vec<[f64; 2]> {
-    // Planar sag r(1 − cos(θ/2)), with a fifth to spare for the ellipsoid and the map.
-    let step = 2.0 * (1.0 - 0.8 * max_sag_m / radius_m).acos();
-    let n = (std::f64::consts::TAU / step).ceil().max(8.0) as usize;
-    (0..n)
-        .map(|k| {
-            let p = geodesic::direct(centre, -360.0 * k as f64 / n as f64, radius_m).0;
-            [p.x, p.y]
-        })
+    let north = geodesic::direct(centre, 0.0, radius_m).0;
+    std::iter::once(north)
+        .chain(offset::arc(centre, radius_m, 0.0, -360.0, max_sag_m))
+        .map(|p| [p.x, p.y])
         .collect()
 }
 
 /// Share of the tolerance the chords may cost: `w − w' ≈ d² / 8w`.
 const CHORD_SHARE: f64 = 0.2;
-
-/// Fewer segments than this are built as they are.
-const MIN_SEGMENTS: usize = 1_000;
-
-/// Widest corridor built on hulls, metres (the plane's error stays under a centimetre).
-const MAX_WIDTH_M: f64 = 20_000.0;
-
-/// Farthest from the equator, degrees.
-const MAX_LAT_DEG: f64 = 75.0;
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
 
 /// The band round `road` for a corridor of `options` (equal widths, round caps), or `None`
 /// where it does not apply or cannot be drawn (a line that curls within a chord, a hull that
@@ -145,8 +125,8 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
     let n = coords.len();
     let w = options.width_left_m;
     let t = options.tolerance_m;
+    // (Called with the wide build's options: both widths the same.)
     if options.cap != Cap::Round
-        || options.width_right_m != w
         || segments.len() < MIN_SEGMENTS
         || w > MAX_WIDTH_M
         || coords[0] == coords[n - 1]
@@ -180,10 +160,14 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
     if width_m.is_nan() || width_m <= 0.5 * w {
         return None;
     }
+    // A straight line in longitude/latitude strays from the chord's plane by about
+    // L² tan φ / 8R; ten times that, and at least a millimetre.
+    let stray_m = chord_m * chord_m * (1.0 + max_lat.to_radians().tan()) / (8.0 * MIN_RADIUS_M);
     let geometry = Geometry {
         coords,
         xyz: &xyz,
         chord_m,
+        margin_m: MIN_MARGIN_M.max(10.0 * stray_m),
     };
     // (A GPS track whose fixes curl back over a chord gets stuck or crosses: not drawn so.)
     let chains = geometry
@@ -199,10 +183,9 @@ pub(crate) fn band(road: &Road, options: &CorridorOptions) -> Option<Band> {
     })
 }
 
-/// A vertex counts as on a side of a chord only this far in (metres), so that crossings,
-/// checked on straight lines in longitude/latitude (which stray from the chords' planes by a
-/// tenth of that over a chord), see the same sides.
-const MARGIN_M: f64 = 1e-3;
+/// A vertex counts as on a side of a chord only so far in (metres; see `Geometry::margin_m`),
+/// and never less than this.
+const MIN_MARGIN_M: f64 = 1e-3;
 
 /// Closer than this to a chord's plane counts as on it (a chord's own end comes out a few
 /// femtometres off).
@@ -213,7 +196,8 @@ const ON_M: f64 = 1e-9;
 struct Chord {
     start: [f64; 3],
     along: [f64; 3],
-    length2: f64,
+    /// Squared length, m².
+    length2_m2: f64,
     /// Unit normal of the plane, to the left.
     left: [f64; 3],
 }
@@ -224,8 +208,9 @@ impl Chord {
         dot(self.left, sub(p, self.start))
     }
 
-    /// Where `p` lies along the chord, times its length: 0 at the start, `length2` at the end.
-    fn along(&self, p: [f64; 3]) -> f64 {
+    /// Where `p` lies along the chord, times its length (m²): 0 at the start, `length2_m2` at
+    /// the end.
+    fn along_m2(&self, p: [f64; 3]) -> f64 {
         dot(sub(p, self.start), self.along)
     }
 }
@@ -237,6 +222,9 @@ struct Geometry<'a> {
     xyz: &'a [[f64; 3]],
     /// Longest chord that is not a road segment, metres.
     chord_m: f64,
+    /// How far inside a chord a vertex must lie to count as inside, metres: so that crossings,
+    /// checked on straight lines in longitude/latitude, see the same sides as the planes.
+    margin_m: f64,
 }
 
 impl Geometry<'_> {
@@ -249,7 +237,7 @@ impl Geometry<'_> {
         Chord {
             start: xyz[i],
             along,
-            length2: dot(along, along),
+            length2_m2: dot(along, along),
             left: normal.map(|v| v / scale),
         }
     }
@@ -280,13 +268,13 @@ impl Geometry<'_> {
             let before = h.map(|h| self.chord(h, i));
             let turns_in = before.as_ref().is_some_and(|b| sign * b.side(xyz[k]) < 0.0);
             (i + 1..k).all(|m| {
-                let along = chord.along(xyz[m]);
-                sign * chord.side(xyz[m]) < -MARGIN_M
-                    && along <= chord.length2
+                let along = chord.along_m2(xyz[m]);
+                sign * chord.side(xyz[m]) < -self.margin_m
+                    && along <= chord.length2_m2
                     && (along >= 0.0 && !turns_in
                         || before
                             .as_ref()
-                            .is_some_and(|b| sign * b.side(xyz[m]) < -MARGIN_M))
+                            .is_some_and(|b| sign * b.side(xyz[m]) < -self.margin_m))
             }) && !(turns_in && sign * chord.side(xyz[i - 1]) > ON_M)
         };
         let reach = |i: usize| {

@@ -94,13 +94,13 @@ impl Filter {
 const CORE_TOLERANCE_SHARE: f64 = 0.2;
 
 /// Fewer segments than this are united as they are: the filter would not pay.
-const MIN_SEGMENTS: usize = 1_000;
+pub(crate) const MIN_SEGMENTS: usize = 1_000;
 
 /// Widest corridor filtered, metres: beyond it the tangent plane is too coarse a model.
-const MAX_WIDTH_M: f64 = 20_000.0;
+pub(crate) const MAX_WIDTH_M: f64 = 20_000.0;
 
 /// Farthest from the equator filtered, degrees (the plane's error grows with tan(latitude)).
-const MAX_LAT_DEG: f64 = 75.0;
+pub(crate) const MAX_LAT_DEG: f64 = 75.0;
 
 /// The thinnest outer part kept, metres.
 const MIN_OUTER_M: f64 = 0.5;

@@ -150,7 +150,13 @@ pub(crate) fn normal_step_m(max_abs_lat_deg: f64, width_m: f64, tolerance_m: f64
 /// Points along the geodesic circle of radius `radius_m` around `centre`, from azimuth
 /// `from_deg` down to `to_deg` (azimuths decreasing, so counter-clockwise on the map), both
 /// ends excluded, with every chord's middle within `max_sag_m` of the circle.
-fn arc(centre: Coord, radius_m: f64, from_deg: f64, to_deg: f64, max_sag_m: f64) -> Vec<Coord> {
+pub(crate) fn arc(
+    centre: Coord,
+    radius_m: f64,
+    from_deg: f64,
+    to_deg: f64,
+    max_sag_m: f64,
+) -> Vec<Coord> {
     let sweep = from_deg - to_deg;
     if sweep <= 1e-12 {
         return Vec::new();

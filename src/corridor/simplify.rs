@@ -15,7 +15,7 @@ use geo::Coord;
 use rayon::prelude::*;
 
 use crate::Road;
-use crate::geodesic::{self, ecef_dot as dot, ecef_sub as sub};
+use crate::geodesic::{self, ecef_cross as cross, ecef_dot as dot, ecef_sub as sub};
 
 /// Longest chord a simplified segment may have, metres.
 pub(crate) const MAX_CHORD_M: f64 = 5_000.0;
@@ -25,14 +25,6 @@ const SHARP_TURN_COS: f64 = std::f64::consts::FRAC_1_SQRT_2;
 
 /// How far a geodesic of at most [`MAX_CHORD_M`] strays from its chord's plane, metres.
 const PLANE_ERROR_M: f64 = 0.002;
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
 
 fn norm(a: [f64; 3]) -> f64 {
     dot(a, a).sqrt()

@@ -408,7 +408,7 @@ pub fn map_kml(layers: &MapLayers) -> String {
 }
 
 /// Bytes of KML gathered before they go to the writer.
-const KML_CHUNK: usize = 1 << 16;
+const KML_CHUNK_BYTES: usize = 1 << 16;
 
 /// Writes [`map_kml`] into `w` as it is made, a placemark at a time, with no copy of the
 /// document in memory.
@@ -454,7 +454,7 @@ pub(crate) fn map_kml_to_writer(
         let _ = writeln!(out, "<Folder>\n<name>{}</name>", escape(name));
         for feature in &fc.features {
             write_placemark(&mut out, feature, id);
-            if out.len() >= KML_CHUNK {
+            if out.len() >= KML_CHUNK_BYTES {
                 w.write_all(out.as_bytes())?;
                 out.clear();
             }

@@ -272,6 +272,7 @@ pub struct Corridor {
     right: MultiPolygon,
     /// The limit lines of the left and right halves.
     limits: [MultiLineString; 2],
+    areas: Areas,
 }
 
 impl Corridor {
@@ -467,6 +468,7 @@ impl Corridor {
             left,
             right,
             limits: [limits.0, limits.1],
+            areas: Areas::default(),
         }
     }
 
@@ -626,7 +628,7 @@ impl Corridor {
     /// assert!((c.area_km2() - 0.2226).abs() < 0.0001);
     /// ```
     pub fn area_km2(&self) -> f64 {
-        geodesic_area_m2(&self.whole) / 1e6
+        self.areas.km2(None, &self.whole)
     }
 
     /// Geodesic area of one half in km².
@@ -640,7 +642,25 @@ impl Corridor {
     /// assert!((c.half_area_km2(Side::Right) / c.half_area_km2(Side::Left) - 3.0).abs() < 1e-3);
     /// ```
     pub fn half_area_km2(&self, side: Side) -> f64 {
-        geodesic_area_m2(self.half(side)) / 1e6
+        self.areas.km2(Some(side), self.half(side))
+    }
+}
+
+/// The geodesic areas (km²) of a whole and of its two sides, each worked out on first use: the
+/// layers and the command's summary both ask, and a long corridor's area is thousands of
+/// GeographicLib solutions.
+#[derive(Debug, Clone, Default)]
+struct Areas([std::sync::OnceLock<f64>; 3]);
+
+impl Areas {
+    /// The area of `polygons`, the whole (`None`) or one side.
+    fn km2(&self, side: Option<Side>, polygons: &MultiPolygon) -> f64 {
+        let slot = match side {
+            None => 0,
+            Some(Side::Left) => 1,
+            Some(Side::Right) => 2,
+        };
+        *self.0[slot].get_or_init(|| geodesic_area_m2(polygons) / 1e6)
     }
 }
 

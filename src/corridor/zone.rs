@@ -34,10 +34,10 @@ use i_overlay::core::overlay_rule::OverlayRule;
 
 use super::offset::{self, Ends, NormalCut, Pieces};
 use super::overlay::{Grid, Layers, Ring, Shapes};
+use super::{Areas, geodesic_area_m2, sides, simplify};
 use super::{
     Cap, CorridorError, CorridorOptions, DEFAULT_TOLERANCE_M, MAX_WIDTH_M, SIMPLIFY_SHARE,
 };
-use super::{geodesic_area_m2, sides, simplify};
 use crate::{Road, Side, SideNames};
 
 /// What can be wrong with zone options.
@@ -535,6 +535,7 @@ pub struct Zone {
     whole: MultiPolygon,
     sides: [MultiPolygon; 2],
     parts: Vec<ZonePart>,
+    areas: Areas,
 }
 
 /// A section of the line with one extent per side.
@@ -581,6 +582,7 @@ impl Zone {
             whole,
             sides,
             parts,
+            areas: Areas::default(),
         }
     }
 
@@ -661,6 +663,7 @@ impl Zone {
                 corridor.half(Side::Right).clone(),
             ],
             parts: vec![part(Side::Left), part(Side::Right)],
+            areas: corridor.areas.clone(),
         }
     }
 
@@ -790,7 +793,7 @@ impl Zone {
     /// assert!((z.area_km2() - 10.0).abs() < 0.01);
     /// ```
     pub fn area_km2(&self) -> f64 {
-        geodesic_area_m2(&self.whole) / 1e6
+        self.areas.km2(None, &self.whole)
     }
 
     /// Geodesic area of one side in km².
@@ -804,7 +807,7 @@ impl Zone {
     /// assert_eq!(z.side_area_km2(Side::Right), 0.0);
     /// ```
     pub fn side_area_km2(&self, side: Side) -> f64 {
-        geodesic_area_m2(self.side(side)) / 1e6
+        self.areas.km2(Some(side), self.side(side))
     }
 }
 

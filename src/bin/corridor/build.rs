@@ -238,28 +238,18 @@ impl Built {
     }
 
     /// The geodesic areas of the whole and of the left and right sides, km², each on a core of
-    /// its own (a long corridor's are thousands of GeographicLib solutions each).
+    /// its own (worked out once: the layers may have asked already).
     fn areas_km2(&self) -> (f64, [f64; 2]) {
-        let (whole, (left, right)) = match self {
-            Built::Corridor(c) => rayon::join(
-                || c.area_km2(),
-                || {
-                    rayon::join(
-                        || c.half_area_km2(Side::Left),
-                        || c.half_area_km2(Side::Right),
-                    )
-                },
-            ),
-            Built::Zone(z) => rayon::join(
-                || z.area_km2(),
-                || {
-                    rayon::join(
-                        || z.side_area_km2(Side::Left),
-                        || z.side_area_km2(Side::Right),
-                    )
-                },
-            ),
+        let area = |side: Option<Side>| match (self, side) {
+            (Built::Corridor(c), None) => c.area_km2(),
+            (Built::Corridor(c), Some(side)) => c.half_area_km2(side),
+            (Built::Zone(z), None) => z.area_km2(),
+            (Built::Zone(z), Some(side)) => z.side_area_km2(side),
         };
+        let (whole, (left, right)) = rayon::join(
+            || area(None),
+            || rayon::join(|| area(Some(Side::Left)), || area(Some(Side::Right))),
+        );
         (whole, [left, right])
     }
 

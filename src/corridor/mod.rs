@@ -42,7 +42,7 @@ pub use poles::Pole;
 /// The line as the pieces are built on it, for outputs that draw it (see `simplify::basis`).
 pub(crate) use simplify::basis as simplified_line;
 
-use geo::{GeodesicArea, MultiLineString, MultiPolygon};
+use geo::{GeodesicArea, LineString, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
 
 use crate::geodesic;
@@ -272,6 +272,8 @@ pub struct Corridor {
     right: MultiPolygon,
     /// The limit lines of the left and right halves.
     limits: [MultiLineString; 2],
+    /// The road's vertices the pieces were built on (see `simplify::basis`).
+    basis_vertices: Vec<usize>,
     areas: Areas,
 }
 
@@ -293,7 +295,7 @@ impl Corridor {
     /// assert!(corridor.area_km2() > 12.0 * road.length_m() / 1_000.0);
     /// ```
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
-        let (_, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
+        let (basis_vertices, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
         let basis = basis.as_ref();
         // Sides are told apart at the wider width on both sides (the nearest road point, which
         // decides the side, does not depend on the widths); the narrower half is then cut to
@@ -468,6 +470,7 @@ impl Corridor {
             left,
             right,
             limits: [limits.0, limits.1],
+            basis_vertices,
             areas: Areas::default(),
         }
     }
@@ -615,6 +618,13 @@ impl Corridor {
     /// ```
     pub fn length_m(&self) -> f64 {
         self.road.length_m()
+    }
+
+    /// The road as the corridor was built on it (simplified within a fifth of the tolerance),
+    /// for outputs that draw it.
+    pub(crate) fn centerline(&self) -> LineString {
+        let coords = self.road.coords();
+        LineString(self.basis_vertices.iter().map(|&i| coords[i]).collect())
     }
 
     /// Geodesic area of the whole corridor in km².

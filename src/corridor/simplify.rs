@@ -163,8 +163,14 @@ pub(crate) fn basis(road: &Road, max_error_m: f64) -> (Vec<usize>, std::borrow::
         return (kept, std::borrow::Cow::Borrowed(road));
     }
     let coords = kept.iter().map(|&k| road.coords()[k]).collect();
-    let simplified = Road::from_checked(coords).unwrap_or_else(|_| road.clone());
-    (kept, std::borrow::Cow::Owned(simplified))
+    match Road::from_checked(coords) {
+        Ok(simplified) => (kept, std::borrow::Cow::Owned(simplified)),
+        // (Never seen; the indices then say the road as it is.)
+        Err(_) => (
+            (0..road.coords().len()).collect(),
+            std::borrow::Cow::Borrowed(road),
+        ),
+    }
 }
 
 #[cfg(test)]

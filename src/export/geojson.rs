@@ -253,13 +253,8 @@ pub fn zones_geojson(corridor: &Corridor, name: &str) -> FeatureCollection {
 pub fn control_lines_geojson(corridor: &Corridor, gates: &[Gate]) -> FeatureCollection {
     let names = corridor.names();
     // The road as the corridor was built on it: simplified within a fifth of the tolerance.
-    let tolerance_m = corridor.options().tolerance_m;
-    let (_, basis) = crate::corridor::simplified_line(
-        corridor.road(),
-        crate::corridor::SIMPLIFY_SHARE * tolerance_m,
-    );
     let mut features = vec![line_feature(
-        &MultiLineString(vec![basis.to_line_string()]),
+        &MultiLineString(vec![corridor.centerline()]),
         json!({
             "kind": "centerline",
             "length_km": round_to(corridor.length_m() / 1000.0, 3),

@@ -435,3 +435,17 @@ fn noisy_lines_left_out_pieces_keep_the_promise() {
         }
     }
 }
+
+/// The wiggly track's halves, made from the band's two sides with the road swapped in (see
+/// `corridor::band`): every boundary vertex of each half off the road at its width, every
+/// edge within the tolerance, and the limit lines at the width, all measured by the oracle.
+#[test]
+fn wiggly_track_halves_from_the_band_keep_the_promise() {
+    let road = road(common::roads::wiggly_track(15_000, 43));
+    let options = CorridorOptions::symmetric(2_000.0).unwrap().cap(Cap::Round);
+    let corridor = Corridor::build(&road, &options);
+    let m = check("wiggly track 15k halves", &corridor);
+    assert!(m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5, "{m:?}");
+    assert_eq!(corridor.limit(Side::Left).0.len(), 1);
+    assert_eq!(corridor.limit(Side::Right).0.len(), 1);
+}

@@ -308,9 +308,18 @@ impl Corridor {
             ..*options
         };
         let wide = at_width(widest_m);
-        // A corridor is at least as thick as its narrower side, or as long as its road.
-        let thinnest_m = basis
-            .length_m()
+        // A corridor is at least as thick as its narrower side, or as long as its road (here
+        // the sum of its chords, which is not longer: solving the basis's segments only for
+        // this would cost a noisy line, which never needs them, milliseconds).
+        let chords_m: f64 = basis
+            .coords()
+            .windows(2)
+            .map(|w| {
+                let d = geodesic::ecef_sub(geodesic::ecef_m(w[1]), geodesic::ecef_m(w[0]));
+                geodesic::ecef_dot(d, d).sqrt()
+            })
+            .sum();
+        let thinnest_m = chords_m
             .min(options.width_left_m)
             .min(options.width_right_m);
         // The narrower side: its half of the wide corridor within its width of the road (the
@@ -334,20 +343,52 @@ impl Corridor {
                 .flatten()
                 .flat_map(|p| p.left.iter().chain(&p.right))
         };
-        let noisy = match band::band(basis, &wide) {
+        let line = band::Basis {
+            road,
+            vertices: &basis_vertices,
+            basis,
+        };
+        // Where the halves were made by swapping the road into the band's sides: the tips
+        // their limits run between.
+        let mut tips = None;
+        let noisy = match band::band(&line, &wide) {
             Some(band) => Noisy::Band(band),
             None => hidden::filter(basis, &wide).map_or(Noisy::No, Noisy::Filter),
         };
         let (grid, pieces, whole, left, right, split_on_road) = match noisy {
-            // A noisy line with round caps: the corridor of the band round it, drawn from its
-            // two hulls (see `band`), cut along the road.
+            // A noisy line with round caps: the corridor of the band round the road, as two
+            // rings (see `band`); the halves are their unions with the road swapped in for the
+            // left hull, or the whole cut along the road where that cannot be (the corridor
+            // folds back over the road).
             Noisy::Band(band) => {
-                let pieces = band.pieces(basis, &wide);
-                let rings: Vec<Ring> = pieces.left.iter().chain(&pieces.right).cloned().collect();
-                let grid = Grid::covering(rings.iter().chain(narrow_rings()), thinnest_m);
-                let whole = grid.tidy(grid.union(&rings));
-                drop(rings);
-                let (left, right) = split_along_road(road, basis, &grid, &whole, &wide);
+                let pieces = band.sides(&line, &wide);
+                let grid = Grid::covering(
+                    pieces
+                        .left
+                        .iter()
+                        .chain(&pieces.right)
+                        .chain(narrow_rings()),
+                    thinnest_m,
+                );
+                let Layers {
+                    left,
+                    right,
+                    overlap,
+                    whole,
+                } = grid.layers(&pieces.left, &pieces.right);
+                let whole = grid.tidy(whole);
+                let swapped = if overlap.is_empty() && band.road_is_simple {
+                    band::swap_in_road(&grid, (left, right), band.hulls[0].coords(), basis.coords())
+                } else {
+                    None
+                };
+                let (left, right) = match swapped {
+                    Some((left, right)) => {
+                        tips = Some(band.tips(&line));
+                        (grid.tidy(left), grid.tidy(right))
+                    }
+                    None => split_along_road(road, basis, &grid, &whole, &wide),
+                };
                 (grid, pieces, whole, left, right, true)
             }
             // A noisy line: most pieces are covered by the core and left out (see `hidden`),
@@ -457,6 +498,11 @@ impl Corridor {
                     split_on_road: split_on_road && narrow.iter().all(Option::is_none),
                 },
             )
+        };
+        let limit_of = |half: &MultiPolygon, side: Side| {
+            tips.filter(|_| narrow.iter().all(Option::is_none))
+                .and_then(|tips| band::limit_between_tips(&grid, half, side, tips))
+                .unwrap_or_else(|| limit_of(half, side))
         };
         let limits = rayon::join(
             || limit_of(&left, Side::Left),

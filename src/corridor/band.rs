@@ -62,10 +62,8 @@ use crate::{Road, Side};
 pub(crate) struct Band {
     /// The left hull and the right hull, each from the road's first vertex to its last.
     pub hulls: [Road; 2],
-    /// The basis's vertices each hull is made of, in order.
-    chains: [Vec<usize>; 2],
-    /// The road's chainage at each vertex of the basis, metres.
-    chainage_m: Vec<f64>,
+    /// Each hull's offset curve on its outer side, at `width_m`.
+    curves: [offset::Curve; 2],
     /// The width both hulls' corridors are built at, metres.
     pub width_m: f64,
     /// Whether the road meets itself nowhere but between consecutive segments (see
@@ -104,7 +102,6 @@ impl Band {
         let max_sag_m = SAG_SHARE * options.tolerance_m;
         let coords = line.basis.coords();
         let segments = line.road.segments();
-        let road_chainages = &self.chainage_m;
         let length_m = line.road.length_m();
         let (start, end) = (coords[0], coords[coords.len() - 1]);
         let (Some(first), Some(last)) = (segments.first(), segments.last()) else {
@@ -115,24 +112,17 @@ impl Band {
         // One list each, shared by both halves, so that they meet on the axes exactly.
         let (axis_start, _) = offset::axis_points(start, (w, behind), (w, behind), max_sag_m);
         let (axis_end, _) = offset::axis_points(end, (w, ahead), (w, ahead), max_sag_m);
-        let curve_of = |side: Side| {
-            let k = if side == Side::Left { 0 } else { 1 };
-            let chainages: Vec<f64> = self.chains[k].iter().map(|&i| road_chainages[i]).collect();
-            let hull = &self.hulls[k];
-            let az = |deg: f64, axis: f64| axis + geodesic::normalize_deg(deg - axis);
-            let hull_segments = hull.segments();
-            let (Some(h0), Some(h1)) = (hull_segments.first(), hull_segments.last()) else {
-                return (offset::Curve::default(), 0.0, 0.0);
-            };
+        // The quarters run from the hulls' end chords' normals: their azimuths near the axes'.
+        let near = |deg: f64, axis: f64| axis + geodesic::normalize_deg(deg - axis);
+        let ends = |hull: &Road| {
+            let s = hull.segments();
             (
-                offset::curve(hull, side, w, options.tolerance_m, &chainages),
-                az(h0.azimuth_start_deg, az_start),
-                az(h1.azimuth_end_deg, az_end),
+                near(s[0].azimuth_start_deg, az_start),
+                near(s[s.len() - 1].azimuth_end_deg, az_end),
             )
         };
-        let (left_curve, right_curve) =
-            rayon::join(|| curve_of(Side::Left), || curve_of(Side::Right));
-        let curves = [left_curve, right_curve];
+        let curves = [&self.curves[0], &self.curves[1]];
+        let turns = [ends(&self.hulls[0]), ends(&self.hulls[1])];
         let to_xy = |c: &Coord| [c.x, c.y];
         let mut out = Pieces::default();
         let arc = |centre: Coord, from_deg: f64, to_deg: f64| -> Vec<[f64; 2]> {
@@ -144,7 +134,7 @@ impl Band {
 
         // Left: the left hull, out along the end's axis, round to the hull's curve, back along
         // it, round behind the start and in along the start's axis.
-        let (curve, az0, az1) = &curves[0];
+        let (curve, (az0, az1)) = (curves[0], turns[0]);
         let end_arc = arc(end, az_end, az1 - 90.0);
         let start_arc = arc(start, az0 - 90.0, az_start - 180.0);
         let left_hull = self.hulls[0].coords();
@@ -170,7 +160,7 @@ impl Band {
 
         // Right: from the start out along its axis, round to the hull's curve, along it, round
         // ahead of the end, in along the end's axis and back along the left hull.
-        let (curve, az0, az1) = &curves[1];
+        let (curve, (az0, az1)) = (curves[1], turns[1]);
         let start_arc = arc(start, az_start - 180.0, az0 - 270.0);
         let end_arc = arc(end, az1 + 90.0, az_end);
         let mut ring: Vec<[f64; 2]> = vec![to_xy(&start)];
@@ -361,20 +351,20 @@ pub(crate) fn band(line: &Basis, options: &CorridorOptions) -> Option<Band> {
     };
     // (A GPS track whose fixes curl back over a chord gets stuck or crosses: not drawn so.)
     let chains = geometry.chains_along(&chainage_m)?;
-    // The checks, side by side with solving the hulls' chords, which the checks do not need.
-    let ((holds, meetings), hulls) = rayon::join(
+    // The checks, side by side with the hulls and their offset curves, which do not need them
+    // (and are thrown away where they fail).
+    let hull_and_curve = |k: usize| {
+        let hull = Road::from_checked(chains[k].iter().map(|&i| coords[i]).collect()).ok()?;
+        let chainages: Vec<f64> = chains[k].iter().map(|&i| chainage_m[i]).collect();
+        let side = if k == 0 { Side::Left } else { Side::Right };
+        let curve = offset::curve(&hull, side, width_m, t, &chainages);
+        Some((hull, curve))
+    };
+    let ((holds, meetings), sides) = rayon::join(
         || (geometry.holds(&chains), meetings(coords, &chains)),
-        || {
-            chains.clone().map(|chain| {
-                let hull = Road::from_checked(chain.iter().map(|&i| coords[i]).collect());
-                if let Ok(hull) = &hull {
-                    hull.segments();
-                }
-                hull
-            })
-        },
+        || rayon::join(|| hull_and_curve(0), || hull_and_curve(1)),
     );
-    let [Ok(left), Ok(right)] = hulls else {
+    let (Some((left, left_curve)), Some((right, right_curve))) = sides else {
         return None;
     };
     if !holds || meetings.chords_touch {
@@ -406,10 +396,9 @@ pub(crate) fn band(line: &Basis, options: &CorridorOptions) -> Option<Band> {
     }
     Some(Band {
         hulls: [left, right],
-        chains,
-        chainage_m,
         width_m,
         road_is_simple: meetings.road_is_simple,
+        curves: [left_curve, right_curve],
     })
 }
 
@@ -514,8 +503,9 @@ impl Geometry<'_> {
             }
             last
         };
-        let mut chains: [Vec<usize>; 2] = [vec![0], vec![0]];
-        for (chain, sign) in chains.iter_mut().zip([1.0, -1.0]) {
+        // One hull on each core.
+        let chain = |sign: f64| -> Option<Vec<usize>> {
+            let mut chain = vec![0];
             // Whether the hull can go on from `k`, reached from `i`.
             let goes_on = |i: usize, k: usize| {
                 k == n - 1 || (k + 1..=reach(k)).any(|l| inside(Some(i), k, l, sign))
@@ -536,8 +526,12 @@ impl Geometry<'_> {
                 h = Some(i);
                 i = j;
             }
+            Some(chain)
+        };
+        match rayon::join(|| chain(1.0), || chain(-1.0)) {
+            (Some(left), Some(right)) => Some([left, right]),
+            _ => None,
         }
-        Some(chains)
     }
 
     /// Whether the road lies in the band the two hulls bound, with every chord short, as far

@@ -42,7 +42,7 @@ pub use poles::Pole;
 /// The line as the pieces are built on it, for outputs that draw it (see `simplify::basis`).
 pub(crate) use simplify::basis as simplified_line;
 
-use geo::{GeodesicArea, LineString, MultiLineString, MultiPolygon};
+use geo::{Coord, GeodesicArea, LineString, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
 
 use crate::geodesic;
@@ -295,7 +295,11 @@ impl Corridor {
     /// assert!(corridor.area_km2() > 12.0 * road.length_m() / 1_000.0);
     /// ```
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
-        let (basis_vertices, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
+        // (The sides' names read every segment of the road: beside the simplification.)
+        let ((basis_vertices, basis), names) = rayon::join(
+            || simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m),
+            || SideNames::for_road(road),
+        );
         let basis = basis.as_ref();
         // Sides are told apart at the wider width on both sides (the nearest road point, which
         // decides the side, does not depend on the widths); the narrower half is then cut to
@@ -309,19 +313,21 @@ impl Corridor {
         };
         let wide = at_width(widest_m);
         // A corridor is at least as thick as its narrower side, or as long as its road (here
-        // the sum of its chords, which is not longer: solving the basis's segments only for
-        // this would cost a noisy line, which never needs them, milliseconds).
-        let chords_m: f64 = basis
-            .coords()
-            .windows(2)
-            .map(|w| {
-                let d = geodesic::ecef_sub(geodesic::ecef_m(w[1]), geodesic::ecef_m(w[0]));
-                geodesic::ecef_dot(d, d).sqrt()
-            })
-            .sum();
-        let thinnest_m = chords_m
-            .min(options.width_left_m)
-            .min(options.width_right_m);
+        // the sum of its chords, which is not longer, and needed only where the chord from end
+        // to end is shorter than the width: solving the basis's segments for this would cost a
+        // noisy line, which never needs them, milliseconds).
+        let narrowest_m = options.width_left_m.min(options.width_right_m);
+        let chord_m = |a: Coord, b: Coord| {
+            let d = geodesic::ecef_sub(geodesic::ecef_m(b), geodesic::ecef_m(a));
+            geodesic::ecef_dot(d, d).sqrt()
+        };
+        let ends = basis.coords();
+        let thinnest_m = if chord_m(ends[0], ends[ends.len() - 1]) >= narrowest_m {
+            narrowest_m
+        } else {
+            let chords_m: f64 = ends.windows(2).map(|w| chord_m(w[0], w[1])).sum();
+            chords_m.min(narrowest_m)
+        };
         // The narrower side: its half of the wide corridor within its width of the road (the
         // symmetric corridor of that width, which holds the road inside, so that the halves
         // still meet on the wide build's edge along the road).
@@ -511,7 +517,7 @@ impl Corridor {
         Corridor {
             road: road.clone(),
             options: *options,
-            names: SideNames::for_road(road),
+            names,
             whole,
             left,
             right,

@@ -11,6 +11,8 @@ use geo::algorithm::line_intersection::{LineIntersection, line_intersection};
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, Line};
 
+use rayon::prelude::*;
+
 use super::hidden::{Cut, Filter};
 use super::{Cap, CorridorOptions};
 use crate::geodesic::{self, MIN_RADIUS_M};
@@ -503,50 +505,62 @@ pub(crate) fn curve(
             [pick(a), pick(b), xy(b.road), xy(a.road)]
         }
     };
+    // The geodesic work, segment by segment on every core: each segment's samples and, at its
+    // first vertex, the arc round the outside of the corner (empty on the inside).
+    let solved: Vec<(Vec<Sample>, Vec<Coord>)> = segments
+        .par_iter()
+        .enumerate()
+        .map(|(i, seg)| {
+            let (a, b) = (coords[i], coords[i + 1]);
+            let sampler = Sampler {
+                start: a,
+                azimuth_start_deg: seg.azimuth_start_deg,
+                options: &options,
+                max_sag_m,
+                only: Some(side),
+            };
+            let first = sampler.sample(0.0, Some((a, seg.azimuth_start_deg)));
+            let last = sampler.sample(seg.length_m, Some((b, seg.azimuth_end_deg)));
+            let mut samples = vec![first];
+            let max_lat = a.y.abs().max(b.y.abs()) + width_m / 100_000.0;
+            let chord_m = 1.1 * seg.length_m * (1.0 + width_m / MIN_RADIUS_M);
+            if chord_sag_bound_m(chord_m, width_m, max_lat) <= max_sag_m {
+                samples.push(last);
+            } else {
+                sampler.refine(first, last, 0, &mut samples);
+            }
+            let mut arc_points = Vec::new();
+            if i > 0 {
+                let az_in = segments[i - 1].azimuth_end_deg;
+                let turn = geodesic::normalize_deg(seg.azimuth_start_deg - az_in);
+                // The corner wedge's arc (as `corner` draws it), in the direction of travel.
+                if left && turn > 1e-9 {
+                    arc_points = arc(a, width_m, az_in - 90.0 + turn, az_in - 90.0, max_sag_m);
+                    arc_points.reverse();
+                } else if !left && turn < -1e-9 {
+                    arc_points = arc(a, width_m, az_in + 90.0, az_in + 90.0 + turn, max_sag_m);
+                }
+            }
+            (samples, arc_points)
+        })
+        .collect();
     let mut out = Curve::default();
-    let mut samples = Vec::new();
-    // The previous segment's end azimuth, and its strip where it has two samples only.
-    let mut prev: Option<(f64, Option<[[f64; 2]; 4]>)> = None;
-    for (i, seg) in segments.iter().enumerate() {
-        let (a, b) = (coords[i], coords[i + 1]);
-        let sampler = Sampler {
-            start: a,
-            azimuth_start_deg: seg.azimuth_start_deg,
-            options: &options,
-            max_sag_m,
-            only: Some(side),
-        };
-        let first = sampler.sample(0.0, Some((a, seg.azimuth_start_deg)));
-        let last = sampler.sample(seg.length_m, Some((b, seg.azimuth_end_deg)));
-        samples.clear();
-        samples.push(first);
-        let max_lat = a.y.abs().max(b.y.abs()) + width_m / 100_000.0;
-        let chord_m = 1.1 * seg.length_m * (1.0 + width_m / MIN_RADIUS_M);
-        if chord_sag_bound_m(chord_m, width_m, max_lat) <= max_sag_m {
-            samples.push(last);
-        } else {
-            sampler.refine(first, last, 0, &mut samples);
-        }
+    // The previous segment's strip where it has two samples only.
+    let mut prev: Option<Option<[[f64; 2]; 4]>> = None;
+    for (i, (seg, (samples, arc_points))) in segments.iter().zip(&solved).enumerate() {
+        let a = coords[i];
         let this_strip = (samples.len() == 2).then(|| strip(&samples[0], &samples[1]));
         let mut skip_first = false;
-        if let Some((az_in, prev_strip)) = prev {
+        if let Some(prev_strip) = prev {
+            let az_in = segments[i - 1].azimuth_end_deg;
             let turn = geodesic::normalize_deg(seg.azimuth_start_deg - az_in);
             let convex = if left { turn > 1e-9 } else { turn < -1e-9 };
             let end = out.points.last().copied();
             if convex {
-                // The corner wedge's arc (as `corner` draws it), in the direction of travel.
-                let mut arc_points = if left {
-                    arc(a, width_m, az_in - 90.0 + turn, az_in - 90.0, max_sag_m)
-                } else {
-                    arc(a, width_m, az_in + 90.0, az_in + 90.0 + turn, max_sag_m)
-                };
-                if left {
-                    arc_points.reverse();
-                }
                 out.offsets
                     .extend(arc_points.iter().map(|&p| (xy(p), chainage_m[i])));
-                out.points.extend(arc_points.into_iter().map(xy));
-            } else if end != Some(pick(&first)) {
+                out.points.extend(arc_points.iter().map(|&p| xy(p)));
+            } else if end != Some(pick(&samples[0])) {
                 let n = out.points.len();
                 let cut = match (prev_strip, this_strip, end) {
                     (Some(before), Some(after), Some(p1)) if n >= 2 => {
@@ -580,7 +594,7 @@ pub(crate) fn curve(
             out.offsets.push((p, chainage_m[i] + share * along));
             out.points.push(p);
         }
-        prev = Some((seg.azimuth_end_deg, this_strip));
+        prev = Some(this_strip);
     }
     out
 }

@@ -1,5 +1,6 @@
 //! Which side of the road: left/right of the direction of travel, and compass names for them.
 
+use rayon::prelude::*;
 use std::fmt;
 
 use super::Road;
@@ -84,16 +85,26 @@ impl SideNames {
     /// assert_eq!(SideNames::for_road(&northward), SideNames::LeftRight);
     /// ```
     pub fn for_road(road: &Road) -> SideNames {
-        let (mut east_m, mut north_m) = (0.0, 0.0);
-        for s in road.segments() {
-            // Mean of the azimuths at both ends, as a vector, weighted by the segment's length.
-            let (a0, a1) = (
-                s.azimuth_start_deg.to_radians(),
-                s.azimuth_end_deg.to_radians(),
-            );
-            east_m += s.length_m * 0.5 * (a0.sin() + a1.sin());
-            north_m += s.length_m * 0.5 * (a0.cos() + a1.cos());
-        }
+        // Mean of the azimuths at both ends, as a vector, weighted by the segment's length (in
+        // chunks on every core: a 100,000-vertex road's sines and cosines take milliseconds).
+        let (east_m, north_m) = road
+            .segments()
+            .par_chunks(8_192)
+            .map(|chunk| {
+                let (mut east_m, mut north_m) = (0.0, 0.0);
+                for s in chunk {
+                    let (a0, a1) = (
+                        s.azimuth_start_deg.to_radians(),
+                        s.azimuth_end_deg.to_radians(),
+                    );
+                    east_m += s.length_m * 0.5 * (a0.sin() + a1.sin());
+                    north_m += s.length_m * 0.5 * (a0.cos() + a1.cos());
+                }
+                (east_m, north_m)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .fold((0.0, 0.0), |(e, n), (de, dn)| (e + de, n + dn));
         if east_m.abs() >= north_m.abs() {
             if east_m >= 0.0 {
                 SideNames::LeftNorth

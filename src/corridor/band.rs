@@ -62,8 +62,8 @@ use crate::{Road, Side};
 pub(crate) struct Band {
     /// The left hull and the right hull, each from the road's first vertex to its last.
     pub hulls: [Road; 2],
-    /// Each hull's offset curve on its outer side, at `width_m`.
-    curves: [offset::Curve; 2],
+    /// The road's chainage at each hull vertex, metres.
+    chainage_m: [Vec<f64>; 2],
     /// The width both hulls' corridors are built at, metres.
     pub width_m: f64,
     /// Whether the road meets itself nowhere but between consecutive segments (see
@@ -121,7 +121,18 @@ impl Band {
                 near(s[s.len() - 1].azimuth_end_deg, az_end),
             )
         };
-        let curves = [&self.curves[0], &self.curves[1]];
+        let curve = |k: usize| {
+            let side = if k == 0 { Side::Left } else { Side::Right };
+            offset::curve(
+                &self.hulls[k],
+                side,
+                w,
+                options.tolerance_m,
+                &self.chainage_m[k],
+            )
+        };
+        let (left_curve, right_curve) = rayon::join(|| curve(0), || curve(1));
+        let curves = [&left_curve, &right_curve];
         let turns = [ends(&self.hulls[0]), ends(&self.hulls[1])];
         let to_xy = |c: &Coord| [c.x, c.y];
         let mut out = Pieces::default();
@@ -333,7 +344,8 @@ pub(crate) fn band(line: &Basis, options: &CorridorOptions) -> Option<Band> {
     if x1 - x0 > 180.0 || max_lat + w / 100_000.0 > MAX_LAT_DEG {
         return None;
     }
-    let xyz: Vec<[f64; 3]> = coords.iter().map(|&c| geodesic::ecef_m(c)).collect();
+    let road_xyz = line.road.ecef_m();
+    let xyz: Vec<[f64; 3]> = line.vertices.iter().map(|&i| road_xyz[i]).collect();
     let kappa = plane_error_m(w);
     let width_m = ((w - kappa).powi(2) - 0.25 * chord_m * chord_m).sqrt();
     // A tolerance that is large against the width leaves no width for the hulls (NaN here).
@@ -351,20 +363,17 @@ pub(crate) fn band(line: &Basis, options: &CorridorOptions) -> Option<Band> {
     };
     // (A GPS track whose fixes curl back over a chord gets stuck or crosses: not drawn so.)
     let chains = geometry.chains_along(&chainage_m)?;
-    // The checks, side by side with the hulls and their offset curves, which do not need them
-    // (and are thrown away where they fail).
-    let hull_and_curve = |k: usize| {
+    // The checks, side by side with solving the hulls' chords, which the checks do not need.
+    let hull = |k: usize| {
         let hull = Road::from_checked(chains[k].iter().map(|&i| coords[i]).collect()).ok()?;
-        let chainages: Vec<f64> = chains[k].iter().map(|&i| chainage_m[i]).collect();
-        let side = if k == 0 { Side::Left } else { Side::Right };
-        let curve = offset::curve(&hull, side, width_m, t, &chainages);
-        Some((hull, curve))
+        hull.segments();
+        Some(hull)
     };
-    let ((holds, meetings), sides) = rayon::join(
+    let ((holds, meetings), hulls) = rayon::join(
         || (geometry.holds(&chains), meetings(coords, &chains)),
-        || rayon::join(|| hull_and_curve(0), || hull_and_curve(1)),
+        || rayon::join(|| hull(0), || hull(1)),
     );
-    let (Some((left, left_curve)), Some((right, right_curve))) = sides else {
+    let (Some(left), Some(right)) = hulls else {
         return None;
     };
     if !holds || meetings.chords_touch {
@@ -398,7 +407,7 @@ pub(crate) fn band(line: &Basis, options: &CorridorOptions) -> Option<Band> {
         hulls: [left, right],
         width_m,
         road_is_simple: meetings.road_is_simple,
-        curves: [left_curve, right_curve],
+        chainage_m: chains.map(|chain| chain.iter().map(|&i| chainage_m[i]).collect()),
     })
 }
 
@@ -582,7 +591,7 @@ struct Meetings {
 }
 
 /// Most pairs of boxes [`sweep`] compares per line before it gives up.
-const MAX_PAIRS_PER_LINE: usize = 64;
+const MAX_PAIRS_PER_LINE: usize = 32;
 
 /// What the chords of `chains` and the road's segments meet, by a sweep along the longer side
 /// of their box: each line is compared with the earlier ones whose extents along it overlap,

@@ -11,11 +11,8 @@
 //! Earth-centred coordinates. For chords of at most [`MAX_CHORD_M`] that plane and the geodesic
 //! differ by under 2 mm (see the test); that is taken off `epsilon`.
 
-use geo::Coord;
-use rayon::prelude::*;
-
 use crate::Road;
-use crate::geodesic::{self, ecef_cross as cross, ecef_dot as dot, ecef_sub as sub};
+use crate::geodesic::{ecef_cross as cross, ecef_dot as dot, ecef_sub as sub};
 
 /// Longest chord a simplified segment may have, metres.
 pub(crate) const MAX_CHORD_M: f64 = 5_000.0;
@@ -75,16 +72,15 @@ impl Arc {
     }
 }
 
-/// The indices of the vertices to keep (always the first two and the last two, so that the
+/// The indices of the vertices (Earth-centred, `xyz`) to keep (always the first two and the last two, so that the
 /// end segments, and the caps cut along them, stay as drawn) so that every vertex dropped lies
 /// within `epsilon_m` of the chord that replaces it.
-pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
-    let n = coords.len();
+pub(crate) fn keep(xyz: &[[f64; 3]], epsilon_m: f64) -> Vec<usize> {
+    let n = xyz.len();
     if n <= 2 {
         return (0..n).collect();
     }
     let epsilon_m = epsilon_m - PLANE_ERROR_M;
-    let xyz: Vec<[f64; 3]> = coords.par_iter().map(|c| geodesic::ecef_m(*c)).collect();
     let mut keep = vec![false; n];
     // The end segments stay as drawn: flat caps are cut along their normals.
     for k in [0, 1, n - 2, n - 1] {
@@ -102,7 +98,7 @@ pub(crate) fn keep(coords: &[Coord], epsilon_m: f64) -> Vec<usize> {
     }
     // Each chord's split is decided on its own, so long stretches go to other cores (the same
     // vertices are kept in any order).
-    split(&xyz, epsilon_m, (1, n - 2), &mut keep[1..]);
+    split(xyz, epsilon_m, (1, n - 2), &mut keep[1..]);
     (0..n).filter(|&k| keep[k]).collect()
 }
 
@@ -158,7 +154,7 @@ const PARALLEL_SPAN: usize = 4_096;
 /// The road the pieces are built on: `road` simplified within `max_error_m` (the same road
 /// when nothing can go), with the indices of the vertices kept.
 pub(crate) fn basis(road: &Road, max_error_m: f64) -> (Vec<usize>, std::borrow::Cow<'_, Road>) {
-    let kept = keep(road.coords(), max_error_m);
+    let kept = keep(road.ecef_m(), max_error_m);
     if kept.len() == road.coords().len() {
         return (kept, std::borrow::Cow::Borrowed(road));
     }
@@ -176,6 +172,12 @@ pub(crate) fn basis(road: &Road, max_error_m: f64) -> (Vec<usize>, std::borrow::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geodesic;
+    use geo::Coord;
+
+    fn ecef(coords: &[Coord]) -> Vec<[f64; 3]> {
+        coords.iter().map(|&c| geodesic::ecef_m(c)).collect()
+    }
 
     #[test]
     fn plane_and_geodesic_agree_within_2_mm_over_a_max_chord() {
@@ -225,7 +227,7 @@ mod tests {
         let coords: Vec<Coord> = (0..=1000)
             .map(|k| geodesic::direct(a, 80.0, 5.0 * k as f64).0)
             .collect();
-        assert_eq!(keep(&coords, 0.1), vec![0, 1, 999, 1000]);
+        assert_eq!(keep(&ecef(&coords), 0.1), vec![0, 1, 999, 1000]);
     }
 
     /// Two right angles 0.1 mm apart, within any epsilon of one 180° turn: both stay.
@@ -245,7 +247,7 @@ mod tests {
                 y: 0.0024,
             },
         ];
-        assert_eq!(keep(&coords, 0.02), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(keep(&ecef(&coords), 0.02), vec![0, 1, 2, 3, 4, 5]);
     }
 
     #[test]
@@ -255,6 +257,6 @@ mod tests {
             Coord { x: 0.01, y: 0.0 },
             Coord { x: 0.01, y: 0.01 },
         ];
-        assert_eq!(keep(&coords, 0.1), vec![0, 1, 2]);
+        assert_eq!(keep(&ecef(&coords), 0.1), vec![0, 1, 2]);
     }
 }

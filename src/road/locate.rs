@@ -117,7 +117,7 @@ struct Foot {
 
 impl NearestIndex {
     fn new(road: &Road) -> NearestIndex {
-        let xyz: Vec<[f64; 3]> = road.coords.iter().map(|c| geodesic::ecef_m(*c)).collect();
+        let xyz = road.ecef_m();
         let spans: Vec<Span> = road
             .segments()
             .iter()

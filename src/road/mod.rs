@@ -163,11 +163,14 @@ const PARALLEL_SEGMENTS: usize = 4_096;
 /// Steps a solving thread takes at a time (about a millisecond of work).
 const SOLVE_BLOCK: usize = 2_048;
 
-/// A road's solved segments and the chainage of each vertex.
+/// A road's solved segments, the chainage of each vertex and its Earth-centred position.
 #[derive(Debug, Clone)]
 struct Solved {
     segments: Vec<Segment>,
     chainage_m: Vec<f64>,
+    /// Earth-centred positions of the vertices, metres (read by the simplification, the band
+    /// round a noisy line and the nearest-point search, each of which made its own).
+    ecef_m: Vec<[f64; 3]>,
 }
 
 impl Solved {
@@ -186,10 +189,14 @@ impl Solved {
             };
             steps
         ];
-        let solve = |(block, out): (usize, &mut [Segment])| {
+        let mut ecef_m = vec![[0.0; 3]; coords.len()];
+        // A block of steps, and the positions of their first vertices.
+        type Block<'a> = (usize, (&'a mut [Segment], &'a mut [[f64; 3]]));
+        let solve = |(block, (out, xyz)): Block| {
             let start = block * SOLVE_BLOCK;
-            for (seg, w) in out.iter_mut().zip(coords[start..].windows(2)) {
+            for ((seg, p), w) in out.iter_mut().zip(xyz).zip(coords[start..].windows(2)) {
                 *seg = Segment::of(geodesic::inverse(w[0], w[1]));
+                *p = geodesic::ecef_m(w[0]);
             }
         };
         let threads = if steps >= PARALLEL_SEGMENTS {
@@ -197,8 +204,16 @@ impl Solved {
         } else {
             1
         };
+        let (ends, last) = ecef_m.split_at_mut(steps);
+        if let (Some(p), Some(&c)) = (last.first_mut(), coords.last()) {
+            *p = geodesic::ecef_m(c);
+        }
+        let blocks = segments
+            .chunks_mut(SOLVE_BLOCK)
+            .zip(ends.chunks_mut(SOLVE_BLOCK))
+            .enumerate();
         if threads > 1 {
-            let blocks = std::sync::Mutex::new(segments.chunks_mut(SOLVE_BLOCK).enumerate());
+            let blocks = std::sync::Mutex::new(blocks);
             // A block is taken under the lock and solved outside it; a thread that panicked
             // (GeographicLib's arithmetic should not) leaves the queue whole for the others,
             // and the scope passes its panic on.
@@ -213,12 +228,12 @@ impl Solved {
                 }
             });
         } else {
-            segments.chunks_mut(SOLVE_BLOCK).enumerate().for_each(solve);
+            blocks.for_each(solve);
         }
-        Solved::from_segments(segments)
+        Solved::from_segments(segments, ecef_m)
     }
 
-    fn from_segments(segments: Vec<Segment>) -> Solved {
+    fn from_segments(segments: Vec<Segment>, ecef_m: Vec<[f64; 3]>) -> Solved {
         let mut chainage_m = Vec::with_capacity(segments.len() + 1);
         chainage_m.push(0.0);
         let mut total = 0.0;
@@ -229,6 +244,7 @@ impl Solved {
         Solved {
             segments,
             chainage_m,
+            ecef_m,
         }
     }
 }
@@ -356,9 +372,10 @@ impl Road {
 
     /// Builds from vertices and the segments between them, already solved.
     pub(crate) fn from_parts(coords: Vec<Coord>, segments: Vec<Segment>) -> Road {
+        let ecef_m = coords.iter().map(|&c| geodesic::ecef_m(c)).collect();
         Road {
             coords,
-            solved: Arc::new(OnceLock::from(Solved::from_segments(segments))),
+            solved: Arc::new(OnceLock::from(Solved::from_segments(segments, ecef_m))),
             index: Arc::new(OnceLock::new()),
         }
     }
@@ -460,6 +477,12 @@ impl Road {
 
     pub(crate) fn segments(&self) -> &[Segment] {
         &self.solved().segments
+    }
+
+    /// Earth-centred positions of the vertices, metres (see [`geodesic::ecef_m`]), solved with
+    /// the segments.
+    pub(crate) fn ecef_m(&self) -> &[[f64; 3]] {
+        &self.solved().ecef_m
     }
 }
 

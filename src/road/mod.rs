@@ -163,14 +163,11 @@ const PARALLEL_SEGMENTS: usize = 4_096;
 /// Steps a solving thread takes at a time (about a millisecond of work).
 const SOLVE_BLOCK: usize = 2_048;
 
-/// A road's solved segments, the chainage of each vertex and its Earth-centred position.
+/// A road's solved segments and the chainage of each vertex.
 #[derive(Debug, Clone)]
 struct Solved {
     segments: Vec<Segment>,
     chainage_m: Vec<f64>,
-    /// Earth-centred positions of the vertices, metres (read by the simplification, the band
-    /// round a noisy line and the nearest-point search, each of which made its own).
-    ecef_m: Vec<[f64; 3]>,
 }
 
 impl Solved {
@@ -189,14 +186,10 @@ impl Solved {
             };
             steps
         ];
-        let mut ecef_m = vec![[0.0; 3]; coords.len()];
-        // A block of steps, and the positions of their first vertices.
-        type Block<'a> = (usize, (&'a mut [Segment], &'a mut [[f64; 3]]));
-        let solve = |(block, (out, xyz)): Block| {
+        let solve = |(block, out): (usize, &mut [Segment])| {
             let start = block * SOLVE_BLOCK;
-            for ((seg, p), w) in out.iter_mut().zip(xyz).zip(coords[start..].windows(2)) {
+            for (seg, w) in out.iter_mut().zip(coords[start..].windows(2)) {
                 *seg = Segment::of(geodesic::inverse(w[0], w[1]));
-                *p = geodesic::ecef_m(w[0]);
             }
         };
         let threads = if steps >= PARALLEL_SEGMENTS {
@@ -204,16 +197,8 @@ impl Solved {
         } else {
             1
         };
-        let (ends, last) = ecef_m.split_at_mut(steps);
-        if let (Some(p), Some(&c)) = (last.first_mut(), coords.last()) {
-            *p = geodesic::ecef_m(c);
-        }
-        let blocks = segments
-            .chunks_mut(SOLVE_BLOCK)
-            .zip(ends.chunks_mut(SOLVE_BLOCK))
-            .enumerate();
         if threads > 1 {
-            let blocks = std::sync::Mutex::new(blocks);
+            let blocks = std::sync::Mutex::new(segments.chunks_mut(SOLVE_BLOCK).enumerate());
             // A block is taken under the lock and solved outside it; a thread that panicked
             // (GeographicLib's arithmetic should not) leaves the queue whole for the others,
             // and the scope passes its panic on.
@@ -228,12 +213,12 @@ impl Solved {
                 }
             });
         } else {
-            blocks.for_each(solve);
+            segments.chunks_mut(SOLVE_BLOCK).enumerate().for_each(solve);
         }
-        Solved::from_segments(segments, ecef_m)
+        Solved::from_segments(segments)
     }
 
-    fn from_segments(segments: Vec<Segment>, ecef_m: Vec<[f64; 3]>) -> Solved {
+    fn from_segments(segments: Vec<Segment>) -> Solved {
         let mut chainage_m = Vec::with_capacity(segments.len() + 1);
         chainage_m.push(0.0);
         let mut total = 0.0;
@@ -244,7 +229,6 @@ impl Solved {
         Solved {
             segments,
             chainage_m,
-            ecef_m,
         }
     }
 }
@@ -274,6 +258,10 @@ pub struct Road {
     /// that is the whole road, a corridor's copy, a patrol's): a million-segment road builds it
     /// once, not once per holder.
     index: Arc<OnceLock<locate::NearestIndex>>,
+    /// Earth-centred positions of the vertices, made on first use and shared by clones (the
+    /// simplification, the band round a noisy line and the nearest-point search each made
+    /// their own).
+    ecef: Arc<OnceLock<Vec<[f64; 3]>>>,
 }
 
 impl Road {
@@ -367,16 +355,17 @@ impl Road {
             coords,
             solved: Arc::new(OnceLock::new()),
             index: Arc::new(OnceLock::new()),
+            ecef: Arc::new(OnceLock::new()),
         }
     }
 
     /// Builds from vertices and the segments between them, already solved.
     pub(crate) fn from_parts(coords: Vec<Coord>, segments: Vec<Segment>) -> Road {
-        let ecef_m = coords.iter().map(|&c| geodesic::ecef_m(c)).collect();
         Road {
             coords,
-            solved: Arc::new(OnceLock::from(Solved::from_segments(segments, ecef_m))),
+            solved: Arc::new(OnceLock::from(Solved::from_segments(segments))),
             index: Arc::new(OnceLock::new()),
+            ecef: Arc::new(OnceLock::new()),
         }
     }
 
@@ -479,10 +468,30 @@ impl Road {
         &self.solved().segments
     }
 
-    /// Earth-centred positions of the vertices, metres (see [`geodesic::ecef_m`]), solved with
-    /// the segments.
+    /// Earth-centred positions of the vertices, metres (see [`geodesic::ecef_m`]), made on
+    /// first use: on every core for a long road, on plain threads as the segments are (see
+    /// [`Solved::of`]).
     pub(crate) fn ecef_m(&self) -> &[[f64; 3]] {
-        &self.solved().ecef_m
+        self.ecef.get_or_init(|| {
+            let mut xyz = vec![[0.0; 3]; self.coords.len()];
+            let convert = |(out, coords): (&mut [[f64; 3]], &[Coord])| {
+                for (p, &c) in out.iter_mut().zip(coords) {
+                    *p = geodesic::ecef_m(c);
+                }
+            };
+            let threads = if self.coords.len() >= PARALLEL_SEGMENTS {
+                std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+            } else {
+                1
+            };
+            let size = self.coords.len().div_ceil(threads).max(1);
+            std::thread::scope(|scope| {
+                for block in xyz.chunks_mut(size).zip(self.coords.chunks(size)) {
+                    scope.spawn(move || convert(block));
+                }
+            });
+            xyz
+        })
     }
 }
 

@@ -115,6 +115,43 @@ struct Foot {
     off_deg: f64,
 }
 
+/// Feet closer than this to the nearest count as ties, metres.
+const TIE_M: f64 = 1e-9;
+
+/// The feet solved so far within [`TIE_M`] of the nearest, of which the answer is the one on
+/// the earliest segment. Kept whole rather than compared two at a time: "within a nanometre"
+/// does not chain (a tie with a tie may not tie), and the answer must not depend on the order
+/// the segments were solved in (a scan's or the tree's).
+#[derive(Debug, Default)]
+struct Ties {
+    feet: Vec<Foot>,
+}
+
+impl Ties {
+    /// The nearest distance so far, metres.
+    fn distance_m(&self) -> Option<f64> {
+        self.feet
+            .iter()
+            .map(|f| f.distance_m)
+            .min_by(f64::total_cmp)
+    }
+
+    fn add(&mut self, foot: Foot) {
+        let nearest_m = self
+            .distance_m()
+            .map_or(foot.distance_m, |d| d.min(foot.distance_m));
+        if foot.distance_m <= nearest_m + TIE_M {
+            self.feet.push(foot);
+        }
+        self.feet.retain(|f| f.distance_m <= nearest_m + TIE_M);
+    }
+
+    /// The foot on the earliest segment among the ties.
+    fn pick(&self) -> Option<Foot> {
+        self.feet.iter().copied().min_by_key(|f| f.span)
+    }
+}
+
 impl NearestIndex {
     fn new(road: &Road) -> NearestIndex {
         let xyz = road.ecef_m();
@@ -264,49 +301,40 @@ impl Road {
         last
     }
 
-    /// Solves segment `i` exactly unless its bound already loses to the best so far, keeping
-    /// the nearer (at equal distance the earlier segment, so that the answer is one).
-    fn try_segment(&self, i: usize, p: Coord, bound: Bound, best: &mut Option<Foot>) {
+    /// Solves segment `i` exactly unless its bound already loses to the nearest so far, and
+    /// keeps its foot among the ties (see [`Ties`]).
+    fn try_segment(&self, i: usize, p: Coord, bound: Bound, ties: &mut Ties) {
         let span = &self.index().spans[i];
         // The chord gap less the bulge is a lower bound; compared squared to spare a root.
-        if best.is_some_and(|b| {
-            let reach_m = b.distance_m + 1e-6 + span.bulge_m;
+        if ties.distance_m().is_some_and(|d| {
+            let reach_m = d + 1e-6 + span.bulge_m;
             bound.chord_gap2_m2 > reach_m * reach_m
         }) {
             return;
         }
         let (along_m, distance_m, off_deg) = self.foot(i, p, bound.t * self.segments()[i].length_m);
-        let better = match best {
-            None => true,
-            Some(b) => {
-                distance_m < b.distance_m - 1e-9
-                    || (distance_m <= b.distance_m + 1e-9 && i < b.span)
-            }
-        };
-        if better {
-            *best = Some(Foot {
-                span: i,
-                along_m,
-                distance_m,
-                off_deg,
-            });
-        }
+        ties.add(Foot {
+            span: i,
+            along_m,
+            distance_m,
+            off_deg,
+        });
     }
 
     /// The nearest foot on the road of a valid `(lon, lat)` point.
     fn nearest_foot(&self, p: Coord) -> Foot {
         let index = self.index();
         let q = geodesic::ecef_m(p);
-        let mut best: Option<Foot> = None;
+        let mut ties = Ties::default();
         let n = index.spans.len();
         if index.use_tree() {
             for (candidate, box_d2) in index.tree().nearest_neighbor_iter_with_distance_2(&q) {
                 // Boxes come nearest first; none further on can beat the best any more.
-                if best.is_some_and(|b| box_d2.sqrt() > b.distance_m + 1e-6) {
+                if ties.distance_m().is_some_and(|d| box_d2.sqrt() > d + 1e-6) {
                     break;
                 }
                 let i = candidate.data;
-                self.try_segment(i, p, index.bound(i, q), &mut best);
+                self.try_segment(i, p, index.bound(i, q), &mut ties);
             }
         } else {
             // Bounding every segment is cheaper than building a tree. The one with the lowest
@@ -318,13 +346,13 @@ impl Road {
                     first = (i, b);
                 }
             }
-            self.try_segment(first.0, p, first.1, &mut best);
+            self.try_segment(first.0, p, first.1, &mut ties);
             for i in (0..n).filter(|&i| i != first.0) {
-                self.try_segment(i, p, index.bound(i, q), &mut best);
+                self.try_segment(i, p, index.bound(i, q), &mut ties);
             }
         }
         // A road has at least one segment, so the search always finds a foot.
-        best.unwrap_or(Foot {
+        ties.pick().unwrap_or(Foot {
             span: 0,
             along_m: 0.0,
             distance_m: geodesic::distance_m(self.coords[0], p),
@@ -579,6 +607,40 @@ mod tests {
             let at = road.locate(p).unwrap();
             assert!((at.chainage_m - c).abs() < 1e-3, "{c} -> {}", at.chainage_m);
             assert!(at.distance_m < 1e-3);
+        }
+    }
+
+    /// Three feet within a nanometre of each other in a chain (the first and the last
+    /// 1.2 nm apart): whichever order they are solved in, the earliest segment's is the
+    /// answer, and a nearer foot found later drops them all.
+    #[test]
+    fn near_ties_give_one_answer_in_any_order() {
+        let foot = |span: usize, distance_m: f64| Foot {
+            span,
+            along_m: 0.0,
+            distance_m,
+            off_deg: 0.0,
+        };
+        let feet = [
+            foot(7, 10.0),
+            foot(3, 10.0 + 0.6e-9),
+            foot(5, 10.0 + 1.2e-9),
+        ];
+        for order in [
+            [0, 1, 2],
+            [2, 1, 0],
+            [1, 2, 0],
+            [2, 0, 1],
+            [0, 2, 1],
+            [1, 0, 2],
+        ] {
+            let mut ties = Ties::default();
+            for k in order {
+                ties.add(feet[k]);
+            }
+            assert_eq!(ties.pick().map(|f| f.span), Some(3), "{order:?}");
+            ties.add(foot(9, 9.0));
+            assert_eq!(ties.pick().map(|f| f.span), Some(9), "{order:?}");
         }
     }
 

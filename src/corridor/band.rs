@@ -931,7 +931,7 @@ mod tests {
     /// ground between the legs in the left half and beyond them in the right.
     #[test]
     fn a_folded_track_is_cut_along_the_road() {
-        use geo::{Area, BooleanOps, Contains, Validation};
+        use geo::{Area, BooleanOps, Contains, GeodesicArea, Validation};
         let turn_steps = (std::f64::consts::PI * 300.0 / 1.2) as usize;
         let road = track_along(3_000 + turn_steps + 3_000, 0x51a2_b3c4_d5e6_f708, |k| {
             if k < 3_000 {
@@ -964,6 +964,14 @@ mod tests {
         };
         assert!(left.contains(&at(300.0)) && !right.contains(&at(300.0)));
         assert!(right.contains(&at(-1_000.0)) && right.contains(&at(1_600.0)));
+        // The right half's area, which the corridor takes as the whole's less the left's, is
+        // its own, worked out independently.
+        let own_km2 = right.geodesic_area_unsigned() / 1e6;
+        let km2 = corridor.half_area_km2(crate::Side::Right);
+        assert!(
+            (km2 - own_km2).abs() < 1e-6 * corridor.area_km2(),
+            "{km2} != {own_km2}"
+        );
     }
 
     /// A wiggly track that spirals out, its turns 750 m apart, with a 500 m corridor: each

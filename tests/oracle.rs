@@ -438,7 +438,8 @@ fn noisy_lines_left_out_pieces_keep_the_promise() {
 
 /// The wiggly track's halves, made from the band's two sides with the road swapped in (see
 /// `corridor::band`): every boundary vertex of each half off the road at its width, every
-/// edge within the tolerance, and the limit lines at the width, all measured by the oracle.
+/// edge within the tolerance, and the limit lines at the width, all measured by the oracle;
+/// and the same with unequal widths.
 #[test]
 fn wiggly_track_halves_from_the_band_keep_the_promise() {
     let road = road(common::roads::wiggly_track(15_000, 43));
@@ -448,4 +449,11 @@ fn wiggly_track_halves_from_the_band_keep_the_promise() {
     assert!(m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5, "{m:?}");
     assert_eq!(corridor.limit(Side::Left).0.len(), 1);
     assert_eq!(corridor.limit(Side::Right).0.len(), 1);
+    // Unequal widths: the band is drawn at the wider one and the narrower half cut to its own.
+    let options = CorridorOptions::new(2_000.0, 1_000.0)
+        .unwrap()
+        .cap(Cap::Round);
+    let corridor = Corridor::build(&road, &options);
+    let m = check("wiggly track 15k halves, 2 km and 1 km", &corridor);
+    assert!(m.max_vertex_error_m <= 0.5 && m.worst_sag_m <= 0.5, "{m:?}");
 }

@@ -798,6 +798,25 @@ mod tests {
         )
     }
 
+    /// The corridor of `road` built as `Corridor::build` does, checked by geo: the whole and
+    /// both halves valid, and the halves tiling the whole (no gap, no overlap).
+    fn built_and_tiled(road: &Road, options: &CorridorOptions) -> super::super::Corridor {
+        use geo::{Area, BooleanOps, Validation};
+        let corridor = super::super::Corridor::build(road, options);
+        let (whole, left, right) = (
+            corridor.whole(),
+            corridor.half(Side::Left),
+            corridor.half(Side::Right),
+        );
+        for polygons in [whole, left, right] {
+            assert!(polygons.is_valid(), "{:?}", polygons.validation_errors());
+        }
+        let planar = whole.unsigned_area();
+        assert!(left.union(right).xor(whole).unsigned_area() < 1e-9 * planar);
+        assert!(left.intersection(right).unsigned_area() < 1e-9 * planar);
+        corridor
+    }
+
     /// A track of 1.2 m steps along `nominal(k)` (degrees) for step `k`, its heading off that
     /// by a random walk of up to 8.6° a step kept within 5° (issue 16's wiggly track, bent).
     fn track_along(steps: usize, seed: u64, nominal: impl Fn(usize) -> f64) -> Road {
@@ -879,7 +898,6 @@ mod tests {
     /// along the road instead: valid halves (by geo's validity check) that tile the whole.
     #[test]
     fn a_track_that_crosses_itself_is_cut_along_the_road() {
-        use geo::{Area, BooleanOps, Validation};
         let options = CorridorOptions::symmetric(6_000.0).unwrap().cap(Cap::Round);
         let track = track_along(20_000, 0x2545_f491_4f6c_dd1d, |_| 90.0)
             .coords()
@@ -908,18 +926,7 @@ mod tests {
             })
             .expect("the band holds somewhere");
         assert!(!band.road_is_simple);
-        let corridor = super::super::Corridor::build(&road, &options);
-        let (whole, left, right) = (
-            corridor.whole(),
-            corridor.half(crate::Side::Left),
-            corridor.half(crate::Side::Right),
-        );
-        for half in [whole, left, right] {
-            assert!(half.is_valid(), "{:?}", half.validation_errors());
-        }
-        let gap = left.union(right).xor(whole).unsigned_area();
-        let overlap = left.intersection(right).unsigned_area();
-        assert!(gap < 1e-9 * whole.unsigned_area() && overlap < 1e-9 * whole.unsigned_area());
+        built_and_tiled(&road, &options);
         // And the same track without the zigzag is simple.
         let track = Road::from_checked(track).unwrap();
         assert!(band_of_basis(&track, &options).unwrap().road_is_simple);
@@ -931,7 +938,7 @@ mod tests {
     /// ground between the legs in the left half and beyond them in the right.
     #[test]
     fn a_folded_track_is_cut_along_the_road() {
-        use geo::{Area, BooleanOps, Contains, GeodesicArea, Validation};
+        use geo::{Contains, GeodesicArea};
         let turn_steps = (std::f64::consts::PI * 300.0 / 1.2) as usize;
         let road = track_along(3_000 + turn_steps + 3_000, 0x51a2_b3c4_d5e6_f708, |k| {
             if k < 3_000 {
@@ -944,18 +951,8 @@ mod tests {
         });
         let options = CorridorOptions::symmetric(2_000.0).unwrap().cap(Cap::Round);
         assert!(band_of_basis(&road, &options).is_some(), "the band holds");
-        let corridor = super::super::Corridor::build(&road, &options);
-        let (whole, left, right) = (
-            corridor.whole(),
-            corridor.half(crate::Side::Left),
-            corridor.half(crate::Side::Right),
-        );
-        for half in [whole, left, right] {
-            assert!(half.is_valid(), "{:?}", half.validation_errors());
-        }
-        let planar = whole.unsigned_area();
-        assert!(left.union(right).xor(whole).unsigned_area() < 1e-9 * planar);
-        assert!(left.intersection(right).unsigned_area() < 1e-9 * planar);
+        let corridor = built_and_tiled(&road, &options);
+        let (left, right) = (corridor.half(Side::Left), corridor.half(Side::Right));
         // Between the legs is left of both (the inside of a left turn); beyond them, right.
         let leg = road.coords()[1_500];
         let at = |north_m: f64| {
@@ -967,20 +964,19 @@ mod tests {
         // The right half's area, which the corridor takes as the whole's less the left's, is
         // its own, worked out independently.
         let own_km2 = right.geodesic_area_unsigned() / 1e6;
-        let km2 = corridor.half_area_km2(crate::Side::Right);
+        let km2 = corridor.half_area_km2(Side::Right);
         assert!(
             (km2 - own_km2).abs() < 1e-6 * corridor.area_km2(),
             "{km2} != {own_km2}"
         );
     }
 
-    /// A wiggly track that spirals out, its turns 750 m apart, with a 500 m corridor: each
+    /// A wiggly track that spirals out, its turns 3 km apart, with a 2 km corridor: each
     /// turn's left side overlaps the next turn's right side without reaching its band, so the
     /// sides' unions keep their hulls (the swap could go ahead) and only their overlap tells
     /// the whole to be cut along the road: valid halves that tile the whole.
     #[test]
     fn a_spiral_whose_sides_overlap_is_cut_along_the_road() {
-        use geo::{Area, BooleanOps, Validation};
         // Turning left all the time, the radius growing 3 km a turn from 3 km.
         let mut headings = vec![90.0f64];
         let mut turned = 0.0f64;
@@ -992,18 +988,7 @@ mod tests {
         let road = track_along(headings.len(), 0x0f1e_2d3c_4b5a_6978, |k| headings[k]);
         let options = CorridorOptions::symmetric(2_000.0).unwrap().cap(Cap::Round);
         assert!(band_of_basis(&road, &options).is_some(), "the band holds");
-        let corridor = super::super::Corridor::build(&road, &options);
-        let (whole, left, right) = (
-            corridor.whole(),
-            corridor.half(crate::Side::Left),
-            corridor.half(crate::Side::Right),
-        );
-        for half in [whole, left, right] {
-            assert!(half.is_valid(), "{:?}", half.validation_errors());
-        }
-        let planar = whole.unsigned_area();
-        assert!(left.union(right).xor(whole).unsigned_area() < 1e-9 * planar);
-        assert!(left.intersection(right).unsigned_area() < 1e-9 * planar);
+        built_and_tiled(&road, &options);
     }
 
     /// Flat caps, a smooth road and a short one are built as they are.

@@ -368,20 +368,15 @@ impl Corridor {
             // folds back over the road).
             Noisy::Band(band) => {
                 let pieces = band.sides(&line, &wide);
-                let grid = Grid::covering(
-                    pieces
-                        .left
-                        .iter()
-                        .chain(&pieces.right)
-                        .chain(narrow_rings()),
-                    thinnest_m,
-                );
-                let Layers {
-                    left,
-                    right,
-                    overlap,
-                    whole,
-                } = grid.layers(&pieces.left, &pieces.right);
+                let (
+                    grid,
+                    Layers {
+                        left,
+                        right,
+                        overlap,
+                        whole,
+                    },
+                ) = layered(&pieces, narrow_rings(), thinnest_m);
                 let whole = grid.tidy(whole);
                 let swapped = if overlap.is_empty() && band.road_is_simple {
                     band::swap_in_road(&grid, (left, right), band.hulls[0].coords(), basis.coords())
@@ -429,20 +424,15 @@ impl Corridor {
             }
             Noisy::No => {
                 let pieces = offset::pieces(basis, &wide);
-                let grid = Grid::covering(
-                    pieces
-                        .left
-                        .iter()
-                        .chain(&pieces.right)
-                        .chain(narrow_rings()),
-                    thinnest_m,
-                );
-                let Layers {
-                    left,
-                    right,
-                    overlap,
-                    whole,
-                } = grid.layers(&pieces.left, &pieces.right);
+                let (
+                    grid,
+                    Layers {
+                        left,
+                        right,
+                        overlap,
+                        whole,
+                    },
+                ) = layered(&pieces, narrow_rings(), thinnest_m);
                 let split_on_road = overlap.is_empty();
                 let (left, right) = if split_on_road {
                     (left, right)
@@ -752,6 +742,21 @@ fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
         .iter()
         .map(|p| p.geodesic_area_signed().abs())
         .sum()
+}
+
+/// The grid over a build's `pieces` and `extra` rings (the narrower side's, whose round caps
+/// reach beyond the wide build's flat ones), and the layers of the pieces' one overlay graph.
+fn layered<'a>(
+    pieces: &'a offset::Pieces,
+    extra: impl Iterator<Item = &'a Ring>,
+    thinnest_m: f64,
+) -> (Grid, Layers) {
+    let grid = Grid::covering(
+        pieces.left.iter().chain(&pieces.right).chain(extra),
+        thinnest_m,
+    );
+    let layers = grid.layers(&pieces.left, &pieces.right);
+    (grid, layers)
 }
 
 /// How a line's noise is dealt with.

@@ -365,21 +365,14 @@ impl Corridor {
             // A noisy line with round caps: the corridor of the band round the road, as two
             // rings (see `band`); the halves are their unions with the road swapped in for the
             // left hull, or the whole cut along the road where that cannot be (the corridor
-            // folds back over the road).
+            // folds back over the road, the road crosses itself).
             Noisy::Band(band) => {
                 let pieces = band.sides(&line, &wide);
-                let (
-                    grid,
-                    Layers {
-                        left,
-                        right,
-                        overlap,
-                        whole,
-                    },
-                ) = layered(&pieces, narrow_rings(), thinnest_m);
-                let whole = grid.tidy(whole);
-                let swapped = if overlap.is_empty() && band.road_is_simple {
-                    band::swap_in_road(&grid, (left, right), band.hulls[0].coords(), basis.coords())
+                let (grid, layers) = layered(&pieces, narrow_rings(), thinnest_m);
+                let whole = grid.tidy(layers.whole);
+                let swapped = if layers.overlap.is_empty() && band.road_is_simple {
+                    let sides = (layers.left, layers.right);
+                    band::swap_in_road(&grid, sides, band.hulls[0].coords(), basis.coords())
                 } else {
                     None
                 };
@@ -424,15 +417,13 @@ impl Corridor {
             }
             Noisy::No => {
                 let pieces = offset::pieces(basis, &wide);
-                let (
-                    grid,
-                    Layers {
-                        left,
-                        right,
-                        overlap,
-                        whole,
-                    },
-                ) = layered(&pieces, narrow_rings(), thinnest_m);
+                let (grid, layers) = layered(&pieces, narrow_rings(), thinnest_m);
+                let Layers {
+                    left,
+                    right,
+                    overlap,
+                    whole,
+                } = layers;
                 let split_on_road = overlap.is_empty();
                 let (left, right) = if split_on_road {
                     (left, right)

@@ -95,9 +95,15 @@ impl Band {
     /// both hulls' caps (`band` checks the chords' angles at the ends). [`swap_in_road`] makes
     /// the halves from their unions.
     ///
-    /// Every vertex is marked for the limit lines: the road's and the axes' as never on the
-    /// limit, the rest at the width.
-    pub(crate) fn sides(&self, line: &Basis, options: &CorridorOptions) -> Pieces {
+    /// `tips` are where the road's line leaves the corridor ([`Band::tips`]). Every vertex is
+    /// marked for the limit lines: the road's and the axes' as never on the limit, the rest at
+    /// the width.
+    pub(crate) fn sides(
+        &self,
+        line: &Basis,
+        options: &CorridorOptions,
+        [behind, ahead]: [Coord; 2],
+    ) -> Pieces {
         let w = self.width_m;
         let max_sag_m = SAG_SHARE * options.tolerance_m;
         let coords = line.basis.coords();
@@ -108,7 +114,6 @@ impl Band {
             return Pieces::default();
         };
         let (az_start, az_end) = (first.azimuth_start_deg, last.azimuth_end_deg);
-        let [behind, ahead] = self.tips(line);
         // One list each, shared by both halves, so that they meet on the axes exactly.
         let (axis_start, _) = offset::axis_points(start, (w, behind), (w, behind), max_sag_m);
         let (axis_end, _) = offset::axis_points(end, (w, ahead), (w, ahead), max_sag_m);
@@ -213,8 +218,9 @@ const CHORD_SHARE: f64 = 0.2;
 /// part of the band left of the road from the right half to the left one.
 ///
 /// Sound where the two unions do not overlap and the road does not cross itself (which
-/// `Geometry::holds` checks): the road then runs inside the band from one end of the run to
-/// the other, and each new ring bounds its half.
+/// [`meetings`] tells, and this checks again on the road as rounded to the grid, where two
+/// segments a grid step apart may come to touch): the road then runs inside the band from one
+/// end of the run to the other, and each new ring bounds its half.
 pub(crate) fn swap_in_road(
     grid: &Grid,
     (left, right): (Shapes, Shapes),
@@ -229,6 +235,9 @@ pub(crate) fn swap_in_road(
         .collect();
     let mut snapped: Vec<[f64; 2]> = road.iter().map(|c| grid.snap([c.x, c.y])).collect();
     snapped.dedup();
+    if !is_simple(&snapped) {
+        return None;
+    }
     let last = hull.len() - 1;
     // The ring with its run along the hull from hull vertex `from` to `to` replaced by `run`.
     let swap = |shapes: Shapes, from: usize, to: usize, run: &mut dyn Iterator<Item = [f64; 2]>| {
@@ -624,17 +633,7 @@ fn meetings(coords: &[Coord], chains: &[Vec<usize>; 2]) -> Meetings {
         }
         match (p, q) {
             (Kind::Road(i), Kind::Road(j)) => {
-                let meets = match line_intersection(l, m) {
-                    None => false,
-                    // Next to each other: only at the vertex they share.
-                    Some(LineIntersection::SinglePoint { intersection, .. })
-                        if i.abs_diff(j) == 1 =>
-                    {
-                        intersection != coords[i.max(j)]
-                    }
-                    Some(_) => true,
-                };
-                simple &= !meets;
+                simple &= !segments_meet((l, i), (m, j));
                 false
             }
             _ => meets_off_ends(l, m),
@@ -659,6 +658,32 @@ fn apart(l: Line, m: Line) -> bool {
     let strictly_one_side = |a: Orientation, b: Orientation| a == b && a != Orientation::Collinear;
     strictly_one_side(side(l.start, l.end, m.start), side(l.start, l.end, m.end))
         || strictly_one_side(side(m.start, m.end, l.start), side(m.start, m.end, l.end))
+}
+
+/// Whether segments `l` and `m` of one line, from its vertices `i` and `j`, meet anywhere but
+/// at the vertex two consecutive segments share.
+fn segments_meet((l, i): (Line, usize), (m, j): (Line, usize)) -> bool {
+    match line_intersection(l, m) {
+        None => false,
+        Some(LineIntersection::SinglePoint { intersection, .. }) if i.abs_diff(j) == 1 => {
+            intersection != if i < j { l.end } else { l.start }
+        }
+        Some(_) => true,
+    }
+}
+
+/// Whether the line through `points` meets itself nowhere but where one segment ends and the
+/// next begins (`false` also where the sweep gives up).
+fn is_simple(points: &[[f64; 2]]) -> bool {
+    let at = |p: [f64; 2]| Coord { x: p[0], y: p[1] };
+    let lines: Vec<Line> = points
+        .windows(2)
+        .map(|w| Line::new(at(w[0]), at(w[1])))
+        .collect();
+    let meet = sweep(&lines, |a, b| {
+        !apart(lines[a], lines[b]) && segments_meet((lines[a], a), (lines[b], b))
+    });
+    meet == Some(false)
 }
 
 /// Whether `l` meets `other` anywhere but at an end of both (or runs along it without having

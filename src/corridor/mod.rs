@@ -367,7 +367,8 @@ impl Corridor {
             // left hull, or the whole cut along the road where that cannot be (the corridor
             // folds back over the road, the road crosses itself).
             Noisy::Band(band) => {
-                let pieces = band.sides(&line, &wide);
+                let band_tips = band.tips(&line);
+                let pieces = band.sides(&line, &wide, band_tips);
                 let (grid, layers) = layered(&pieces, narrow_rings(), thinnest_m);
                 let whole = grid.tidy(layers.whole);
                 let swapped = if layers.overlap.is_empty() && band.road_is_simple {
@@ -378,7 +379,7 @@ impl Corridor {
                 };
                 let (left, right) = match swapped {
                     Some((left, right)) => {
-                        tips = Some(band.tips(&line));
+                        tips = Some(band_tips);
                         (grid.tidy(left), grid.tidy(right))
                     }
                     None => split_along_road(road, basis, &grid, &whole, &wide),
@@ -690,8 +691,10 @@ impl Corridor {
             // The halves tile the whole (tests/oracle.rs checks it on every road): the right
             // half is what the left leaves, which spares the GeographicLib solutions of the
             // road along its edge, a third of them on a noisy line.
-            Side::Right => self.areas.derived_km2(Side::Right, || {
-                (self.area_km2() - self.half_area_km2(Side::Left)).max(0.0)
+            Side::Right => self.areas.right_from_whole_km2(|| {
+                let km2 = self.area_km2() - self.half_area_km2(Side::Left);
+                debug_assert!(km2 > -1e-6 * self.area_km2(), "halves that do not tile");
+                km2.max(0.0)
             }),
         }
     }
@@ -714,10 +717,9 @@ impl Areas {
         *self.0[slot].get_or_init(|| geodesic_area_m2(polygons) / 1e6)
     }
 
-    /// The area of one side, worked out on first use by `km2` from the others.
-    fn derived_km2(&self, side: Side, km2: impl FnOnce() -> f64) -> f64 {
-        let slot = if side == Side::Left { 1 } else { 2 };
-        *self.0[slot].get_or_init(km2)
+    /// The right side's area, worked out on first use by `km2` from the others'.
+    fn right_from_whole_km2(&self, km2: impl FnOnce() -> f64) -> f64 {
+        *self.0[2].get_or_init(km2)
     }
 }
 

@@ -72,9 +72,9 @@ impl Arc {
     }
 }
 
-/// The indices of the vertices (Earth-centred, `xyz`) to keep (always the first two and the last two, so that the
-/// end segments, and the caps cut along them, stay as drawn) so that every vertex dropped lies
-/// within `epsilon_m` of the chord that replaces it.
+/// The indices of the vertices (Earth-centred, `xyz`) to keep (always the first two and the
+/// last two, so that the end segments, and the caps cut along them, stay as drawn) so that
+/// every vertex dropped lies within `epsilon_m` of the chord that replaces it.
 pub(crate) fn keep(xyz: &[[f64; 3]], epsilon_m: f64) -> Vec<usize> {
     let n = xyz.len();
     if n <= 2 {

@@ -217,15 +217,14 @@ const CHORD_SHARE: f64 = 0.2;
 /// dropped as collinear may be missing): that run is replaced by the road, which moves the
 /// part of the band left of the road from the right half to the left one.
 ///
-/// Sound where the two unions do not overlap and the road does not cross itself (which
-/// [`meetings`] tells, and this checks again on the road as rounded to the grid, where two
-/// segments a grid step apart may come to touch): the road then runs inside the band from one
-/// end of the run to the other, and each new ring bounds its half.
+/// Sound where the two unions do not overlap and `road` (rounded to the grid, see
+/// [`road_on_grid`]) does not cross itself: the road then runs inside the band from one end of
+/// the run to the other, and each new ring bounds its half.
 pub(crate) fn swap_in_road(
     grid: &Grid,
     (left, right): (Shapes, Shapes),
     hull: &[Coord],
-    road: &[Coord],
+    road: &[[f64; 2]],
 ) -> Option<(Shapes, Shapes)> {
     let key = |p: [f64; 2]| [p[0].to_bits(), p[1].to_bits()];
     let index: HashMap<[u64; 2], usize, FixedState> = hull
@@ -233,11 +232,6 @@ pub(crate) fn swap_in_road(
         .enumerate()
         .map(|(j, c)| (key(grid.snap([c.x, c.y])), j))
         .collect();
-    let mut snapped: Vec<[f64; 2]> = road.iter().map(|c| grid.snap([c.x, c.y])).collect();
-    snapped.dedup();
-    if !is_simple(&snapped) {
-        return None;
-    }
     let last = hull.len() - 1;
     // The ring with its run along the hull from hull vertex `from` to `to` replaced by `run`.
     let swap = |shapes: Shapes, from: usize, to: usize, run: &mut dyn Iterator<Item = [f64; 2]>| {
@@ -262,9 +256,18 @@ pub(crate) fn swap_in_road(
         out.extend((k + 1..n).map(|i| ring[(start + i) % n]));
         Some(vec![out])
     };
-    let left = swap(left, 0, last, &mut snapped.iter().copied())?;
-    let right = swap(right, last, 0, &mut snapped.iter().rev().copied())?;
+    let left = swap(left, 0, last, &mut road.iter().copied())?;
+    let right = swap(right, last, 0, &mut road.iter().rev().copied())?;
     Some((vec![left], vec![right]))
+}
+
+/// `road` as the halves hold it, rounded to the grid, or `None` where it meets itself there
+/// anywhere but where one segment ends and the next begins. [`meetings`] tells that for the
+/// road as it is; rounded, two segments a grid step apart may come to touch.
+pub(crate) fn road_on_grid(grid: &Grid, road: &[Coord]) -> Option<Ring> {
+    let mut snapped: Ring = road.iter().map(|c| grid.snap([c.x, c.y])).collect();
+    snapped.dedup();
+    is_simple(&snapped).then_some(snapped)
 }
 
 /// The limit of a half that [`swap_in_road`] made: the part of its boundary from one tip of

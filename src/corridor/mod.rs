@@ -369,13 +369,24 @@ impl Corridor {
             Noisy::Band(band) => {
                 let band_tips = band.tips(&line);
                 let pieces = band.sides(&line, &wide, band_tips);
-                let (grid, layers) = layered(&pieces, narrow_rings(), thinnest_m);
+                let grid = grid_over(&pieces, narrow_rings(), thinnest_m);
+                // The road as rounded to the grid, checked beside the overlay (which runs
+                // mostly on one core).
+                let (layers, road_on_grid) = rayon::join(
+                    || grid.layers(&pieces.left, &pieces.right),
+                    || {
+                        band.road_is_simple
+                            .then(|| band::road_on_grid(&grid, basis.coords()))
+                            .flatten()
+                    },
+                );
                 let whole = grid.tidy(layers.whole);
-                let swapped = if layers.overlap.is_empty() && band.road_is_simple {
-                    let sides = (layers.left, layers.right);
-                    band::swap_in_road(&grid, sides, band.hulls[0].coords(), basis.coords())
-                } else {
-                    None
+                let swapped = match (layers.overlap.is_empty(), road_on_grid) {
+                    (true, Some(road_on_grid)) => {
+                        let sides = (layers.left, layers.right);
+                        band::swap_in_road(&grid, sides, band.hulls[0].coords(), &road_on_grid)
+                    }
+                    _ => None,
                 };
                 let (left, right) = match swapped {
                     Some((left, right)) => {
@@ -418,13 +429,13 @@ impl Corridor {
             }
             Noisy::No => {
                 let pieces = offset::pieces(basis, &wide);
-                let (grid, layers) = layered(&pieces, narrow_rings(), thinnest_m);
+                let grid = grid_over(&pieces, narrow_rings(), thinnest_m);
                 let Layers {
                     left,
                     right,
                     overlap,
                     whole,
-                } = layers;
+                } = grid.layers(&pieces.left, &pieces.right);
                 let split_on_road = overlap.is_empty();
                 let (left, right) = if split_on_road {
                     (left, right)
@@ -738,18 +749,16 @@ fn geodesic_area_m2(polygons: &MultiPolygon) -> f64 {
 }
 
 /// The grid over a build's `pieces` and `extra` rings (the narrower side's, whose round caps
-/// reach beyond the wide build's flat ones), and the layers of the pieces' one overlay graph.
-fn layered<'a>(
+/// reach beyond the wide build's flat ones).
+fn grid_over<'a>(
     pieces: &'a offset::Pieces,
     extra: impl Iterator<Item = &'a Ring>,
     thinnest_m: f64,
-) -> (Grid, Layers) {
-    let grid = Grid::covering(
+) -> Grid {
+    Grid::covering(
         pieces.left.iter().chain(&pieces.right).chain(extra),
         thinnest_m,
-    );
-    let layers = grid.layers(&pieces.left, &pieces.right);
-    (grid, layers)
+    )
 }
 
 /// How a line's noise is dealt with.

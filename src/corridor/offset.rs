@@ -1038,7 +1038,8 @@ mod tests {
         for side in [Side::Left, Side::Right] {
             let curve = curve(&road, side, width_m, 0.5, road.vertex_chainages_m());
             closed += curve.corners.len();
-            trimmed += curve.offsets.len() - curve.points.len() + curve.corners.len();
+            // Each cut corner drops a sample and adds its crossing to the marks.
+            trimmed += curve.offsets.len() + curve.corners.len() - curve.points.len();
             let mut ring: Vec<[f64; 2]> = road.coords().iter().map(|&c| xy(c)).collect();
             match side {
                 Side::Left => ring.extend(curve.points.iter().rev()),

@@ -148,6 +148,20 @@ impl Band {
                 .collect()
         };
 
+        // A side's vertices at the width, with their chainages: its curve's, the quarter at the
+        // end and its tip ahead, the quarter at the start and its tip behind.
+        let marks = |curve: &offset::Curve, end_arc: &[[f64; 2]], start_arc: &[[f64; 2]]| {
+            let mut marks = curve.offsets.clone();
+            marks.extend(
+                end_arc
+                    .iter()
+                    .chain([&to_xy(&ahead)])
+                    .map(|&p| (p, length_m)),
+            );
+            marks.extend(start_arc.iter().chain([&to_xy(&behind)]).map(|&p| (p, 0.0)));
+            marks
+        };
+
         // Left: the left hull, out along the end's axis, round to the hull's curve, back along
         // it, round behind the start and in along the start's axis.
         let (curve, (az0, az1)) = (curves[0], turns[0]);
@@ -163,15 +177,7 @@ impl Band {
         ring.push(to_xy(&behind));
         ring.extend(axis_start.iter().rev().map(to_xy));
         out.left.push(ring);
-        out.offset_left.extend(curve.offsets.iter().copied());
-        out.offset_left.extend(
-            end_arc
-                .iter()
-                .chain([&to_xy(&ahead)])
-                .map(|&p| (p, length_m)),
-        );
-        out.offset_left
-            .extend(start_arc.iter().chain([&to_xy(&behind)]).map(|&p| (p, 0.0)));
+        out.offset_left = marks(curve, &end_arc, &start_arc);
         out.on_road.extend(curve.corners.iter().copied());
 
         // Right: from the start out along its axis, round to the hull's curve, along it, round
@@ -189,15 +195,7 @@ impl Band {
         ring.extend(axis_end.iter().rev().map(to_xy));
         ring.extend(left_hull.iter().rev().take(left_hull.len() - 1).map(to_xy));
         out.right.push(ring);
-        out.offset_right.extend(curve.offsets.iter().copied());
-        out.offset_right.extend(
-            end_arc
-                .iter()
-                .chain([&to_xy(&ahead)])
-                .map(|&p| (p, length_m)),
-        );
-        out.offset_right
-            .extend(start_arc.iter().chain([&to_xy(&behind)]).map(|&p| (p, 0.0)));
+        out.offset_right = marks(curve, &end_arc, &start_arc);
         out.on_road.extend(curve.corners.iter().copied());
 
         out.on_road.extend(coords.iter().map(to_xy));

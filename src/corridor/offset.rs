@@ -181,6 +181,13 @@ pub(crate) fn arc(
         .to_degrees();
     let n = (sweep / step).ceil().max(1.0) as usize;
     let at = |az: f64| geodesic::direct(centre, az, radius_m).0;
+    if step_keeps_the_sag(centre, radius_m, step.to_radians(), max_sag_m) {
+        // Only the inner points are solved: no middle to check, and the ends are the caller's
+        // (a corner's arc over a small turn, the commonest, then costs no geodesic at all).
+        return (1..n)
+            .map(|k| at(from_deg - sweep * k as f64 / n as f64))
+            .collect();
+    }
     let mut out = Vec::with_capacity(n);
     let mut prev = (from_deg, at(from_deg));
     for k in 1..=n {
@@ -192,6 +199,26 @@ pub(crate) fn arc(
     out.pop(); // the last point is the arc's end, which the caller owns
     out
 }
+
+/// Whether chords of a geodesic circle of `radius_m` round `centre` spanning `step_rad` of
+/// azimuth stay within `max_sag_m` of it without checking, when the step was chosen for
+/// `0.8 max_sag_m` of the planar sag `r(1 − cos(θ/2))`.
+///
+/// A geodesic circle curves less than a planar one of the same radius (on a sphere,
+/// `cot(r/R)/R < 1/r`; the ellipsoid's flattening moves that by parts per thousand at these
+/// radii), and drawn straight in longitude/latitude a chord strays from it by at most
+/// [`chord_sag_bound_m`]. Where that bound takes no more than a tenth of the sag, the planar
+/// step leaves a tenth of the sag to spare. Wide circles and circles near a pole keep the check
+/// (`every_arc_chord_keeps_the_sag`).
+fn step_keeps_the_sag(centre: Coord, radius_m: f64, step_rad: f64, max_sag_m: f64) -> bool {
+    let chord_m = 2.0 * radius_m * (0.5 * step_rad).sin();
+    let max_lat = centre.y.abs() + radius_m / 100_000.0;
+    radius_m <= MAX_UNCHECKED_RADIUS_M
+        && chord_sag_bound_m(chord_m, radius_m, max_lat) <= 0.1 * max_sag_m
+}
+
+/// Widest circle whose arcs are drawn by [`step_keeps_the_sag`] without checking, metres.
+const MAX_UNCHECKED_RADIUS_M: f64 = 100_000.0;
 
 fn refine_arc(
     at: &impl Fn(f64) -> Coord,
@@ -1105,5 +1132,52 @@ mod tests {
         for p in &pts {
             assert!((geodesic::distance_m(c, *p) - 6_000.0).abs() < 1e-6);
         }
+    }
+
+    /// Every chord of an arc, checked against the circle itself sampled densely between the
+    /// chord's ends: the unchecked steps (mid latitudes, radii up to 100 km) and the checked ones
+    /// (near a pole, wider) alike keep the sag.
+    #[test]
+    fn every_arc_chord_keeps_the_sag() {
+        let mut unchecked = 0;
+        for lat in [0.0, -35.8, 60.0, 79.0, 86.0] {
+            for radius_m in [1.0_f64, 150.0, 6_000.0, 30_000.0, 99_000.0, 300_000.0] {
+                for max_sag_m in [0.02_f64, 0.2, 2.0] {
+                    let c = Coord { x: 179.9, y: lat };
+                    let (from_deg, to_deg) = (100.0, -170.0);
+                    let ratio = (1.0 - 0.8 * max_sag_m / radius_m).clamp(-1.0, 1.0);
+                    let step = (2.0 * ratio.acos()).clamp(1e-6, 0.5 * std::f64::consts::PI);
+                    unchecked += usize::from(step_keeps_the_sag(c, radius_m, step, max_sag_m));
+                    let mut pts = vec![geodesic::direct(c, from_deg, radius_m).0];
+                    pts.extend(arc(c, radius_m, from_deg, to_deg, max_sag_m));
+                    pts.push(geodesic::direct(c, to_deg, radius_m).0);
+                    let mut worst: f64 = 0.0;
+                    for w in pts.windows(2) {
+                        let az = |p: Coord| geodesic::inverse(c, p).azimuth1_deg;
+                        let (a0, mut a1) = (az(w[0]), az(w[1]));
+                        if a1 > a0 {
+                            a1 -= 360.0;
+                        }
+                        // The circle between the chord's ends, against the chord in local
+                        // metres round the circle's point.
+                        for k in 1..16 {
+                            let q =
+                                geodesic::direct(c, a0 + (a1 - a0) * k as f64 / 16.0, radius_m).0;
+                            let (my, mx) = geodesic::metres_per_degree(q.y);
+                            let to_m = |p: Coord| ((p.x - q.x) * mx, (p.y - q.y) * my);
+                            let ((x0, y0), (x1, y1)) = (to_m(w[0]), to_m(w[1]));
+                            let (dx, dy) = (x1 - x0, y1 - y0);
+                            let t = (-(x0 * dx + y0 * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+                            worst = worst.max((x0 + t * dx).hypot(y0 + t * dy));
+                        }
+                    }
+                    assert!(
+                        worst <= max_sag_m,
+                        "lat {lat}, radius {radius_m} m, sag {max_sag_m} m: {worst} m"
+                    );
+                }
+            }
+        }
+        assert!(unchecked >= 30, "{unchecked} circles drawn unchecked");
     }
 }

@@ -177,9 +177,8 @@ impl Solved {
     /// handed the solving thread's work). The threads take blocks of [`SOLVE_BLOCK`] steps in
     /// turn, so that one slowed down by other work on its core holds up no fixed share.
     ///
-    /// On a long road, steps of a metre to 100 m (most of a dense road's) are solved from the
-    /// vertices' Earth-centred positions `xyz` (see [`geodesic::short_inverse`]), ten times
-    /// faster.
+    /// Steps of a metre to 100 m (most of a dense road's) are solved from the vertices'
+    /// Earth-centred positions `xyz` (see [`geodesic::short_inverse`]), ten times faster.
     fn of(coords: &[Coord], xyz: &[[f64; 3]]) -> Solved {
         let steps = coords.len().saturating_sub(1);
         let mut segments = vec![
@@ -190,15 +189,11 @@ impl Solved {
             };
             steps
         ];
-        // (A short road costs nothing to solve by GeographicLib throughout.)
-        let dense = steps >= PARALLEL_SEGMENTS;
         let solve = |(block, out): (usize, &mut [Segment])| {
             let start = block * SOLVE_BLOCK;
             let steps = coords[start..].windows(2).zip(xyz[start..].windows(2));
             for (seg, (w, p)) in out.iter_mut().zip(steps) {
-                let solved = dense
-                    .then(|| geodesic::short_inverse(p[0], p[1]))
-                    .flatten()
+                let solved = geodesic::short_inverse(p[0], p[1])
                     .unwrap_or_else(|| geodesic::inverse(w[0], w[1]));
                 *seg = Segment::of(solved);
             }

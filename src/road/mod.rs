@@ -176,10 +176,7 @@ impl Solved {
     /// may come from inside a rayon job, and a job waiting on its own solution must not be
     /// handed the solving thread's work). The threads take blocks of [`SOLVE_BLOCK`] steps in
     /// turn, so that one slowed down by other work on its core holds up no fixed share.
-    ///
-    /// Steps of a metre to 100 m (most of a dense road's) are solved from the vertices'
-    /// Earth-centred positions `xyz` (see [`geodesic::short_inverse`]), ten times faster.
-    fn of(coords: &[Coord], xyz: &[[f64; 3]]) -> Solved {
+    fn of(coords: &[Coord]) -> Solved {
         let steps = coords.len().saturating_sub(1);
         let mut segments = vec![
             Segment {
@@ -191,11 +188,8 @@ impl Solved {
         ];
         let solve = |(block, out): (usize, &mut [Segment])| {
             let start = block * SOLVE_BLOCK;
-            let steps = coords[start..].windows(2).zip(xyz[start..].windows(2));
-            for (seg, (w, p)) in out.iter_mut().zip(steps) {
-                let solved = geodesic::short_inverse(p[0], p[1])
-                    .unwrap_or_else(|| geodesic::inverse(w[0], w[1]));
-                *seg = Segment::of(solved);
+            for (seg, w) in out.iter_mut().zip(coords[start..].windows(2)) {
+                *seg = Segment::of(geodesic::inverse(w[0], w[1]));
             }
         };
         let threads = if steps >= PARALLEL_SEGMENTS {
@@ -377,8 +371,7 @@ impl Road {
 
     /// The segments and chainages, solved now if they were not yet.
     fn solved(&self) -> &Solved {
-        self.solved
-            .get_or_init(|| Solved::of(&self.coords, self.ecef_m()))
+        self.solved.get_or_init(|| Solved::of(&self.coords))
     }
 
     /// Geodesic length of the road in metres.
@@ -520,10 +513,8 @@ mod tests {
             .collect();
         let road = Road::from_coords(coords).unwrap();
         assert!(road.segments().len() >= PARALLEL_SEGMENTS);
-        let steps = road.coords().windows(2).zip(road.ecef_m().windows(2));
-        for (seg, (w, p)) in road.segments().iter().zip(steps) {
-            let inv = geodesic::short_inverse(p[0], p[1])
-                .unwrap_or_else(|| geodesic::inverse(w[0], w[1]));
+        for (seg, w) in road.segments().iter().zip(road.coords().windows(2)) {
+            let inv = geodesic::inverse(w[0], w[1]);
             assert_eq!(seg.length_m.to_bits(), inv.distance_m.to_bits());
             assert_eq!(seg.azimuth_start_deg.to_bits(), inv.azimuth1_deg.to_bits());
             assert_eq!(seg.azimuth_end_deg.to_bits(), inv.azimuth2_deg.to_bits());

@@ -11,9 +11,9 @@
 //! and no point of a boundary edge comes closer to the road than the width minus the tolerance.
 //! Edges are straight in longitude/latitude, as GeoJSON draws them.
 //!
-//! Before offsetting, the road is simplified (Douglas–Peucker, geodesic) within a fifth of the
-//! tolerance, which keeps dense roads fast and stays within the promise: the corridors of two
-//! roads that are within `e` of each other differ by at most `e`.
+//! Before offsetting, the road is simplified (each chord reaching as far along it as it can,
+//! geodesic) within a fifth of the tolerance, which keeps dense roads fast and stays within the
+//! promise: the corridors of two roads that are within `e` of each other differ by at most `e`.
 //!
 //! # Halves
 //! A point belongs to the half of the side of its nearest road point, as [`Road::locate`] and

@@ -266,7 +266,9 @@ impl CorridorOptions {
 pub struct Corridor {
     road: Road,
     options: CorridorOptions,
-    names: SideNames,
+    /// How the sides are named, read off the road on first use (every segment's azimuths:
+    /// milliseconds on a 100,000-vertex road, and only outputs ask).
+    names: std::sync::OnceLock<SideNames>,
     whole: MultiPolygon,
     left: MultiPolygon,
     right: MultiPolygon,
@@ -295,11 +297,7 @@ impl Corridor {
     /// assert!(corridor.area_km2() > 12.0 * road.length_m() / 1_000.0);
     /// ```
     pub fn build(road: &Road, options: &CorridorOptions) -> Corridor {
-        // (The sides' names read every segment of the road: beside the simplification.)
-        let ((basis_vertices, basis), names) = rayon::join(
-            || simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m),
-            || SideNames::for_road(road),
-        );
+        let (basis_vertices, basis) = simplify::basis(road, SIMPLIFY_SHARE * options.tolerance_m);
         let basis = basis.as_ref();
         // Sides are told apart at the wider width on both sides (the nearest road point, which
         // decides the side, does not depend on the widths); the narrower half is then cut to
@@ -510,7 +508,7 @@ impl Corridor {
         Corridor {
             road: road.clone(),
             options: *options,
-            names,
+            names: std::sync::OnceLock::new(),
             whole,
             left,
             right,
@@ -617,7 +615,7 @@ impl Corridor {
     /// assert_eq!(c.names(), SideNames::LeftNorth);
     /// ```
     pub fn names(&self) -> SideNames {
-        self.names
+        *self.names.get_or_init(|| SideNames::for_road(&self.road))
     }
 
     /// The whole corridor.

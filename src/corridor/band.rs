@@ -55,6 +55,7 @@ use super::offset::{self, Pieces, SAG_SHARE};
 use super::overlay::{Grid, Ring, Shapes};
 use super::{Cap, CorridorOptions};
 use crate::geodesic::{self, MIN_RADIUS_M, ecef_cross as cross, ecef_dot as dot, ecef_sub as sub};
+use crate::road::Segment;
 use crate::{Road, Side};
 
 /// The two hulls and the width their corridor is built at.
@@ -312,6 +313,40 @@ pub(crate) struct Basis<'a> {
     pub basis: &'a Road,
 }
 
+/// The hull through `line`'s basis vertices `chain` (indices into the basis, `xyz` their
+/// Earth-centred positions), its chords solved: a chord that is one of the road's own segments
+/// is that segment (so that the hull's end chords and the road's ends agree to the bit, as the
+/// checks at the ends ask), and the rest, a metre to 69 m long, by
+/// [`geodesic::short_inverse`] (GeographicLib's for any other).
+fn hull_road(line: &Basis, xyz: &[[f64; 3]], chain: &[usize]) -> Option<Road> {
+    let coords = line.basis.coords();
+    let road_segments = line.road.segments();
+    let segments = chain
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (line.vertices[w[0]], line.vertices[w[1]]);
+            if b == a + 1 {
+                return Some(road_segments[a]);
+            }
+            let (p, q) = (coords[w[0]], coords[w[1]]);
+            if p == q {
+                return None;
+            }
+            let solved = geodesic::short_inverse(xyz[w[0]], xyz[w[1]])
+                .unwrap_or_else(|| geodesic::inverse(p, q));
+            Some(Segment {
+                azimuth_start_deg: solved.azimuth1_deg,
+                azimuth_end_deg: solved.azimuth2_deg,
+                length_m: solved.distance_m,
+            })
+        })
+        .collect::<Option<Vec<Segment>>>()?;
+    Some(Road::from_parts(
+        chain.iter().map(|&i| coords[i]).collect(),
+        segments,
+    ))
+}
+
 /// The band round `line`'s basis for a corridor of `options` (equal widths, round caps), or
 /// `None` where it does not apply or cannot be drawn (a line that curls within a chord, a hull
 /// that crosses the other).
@@ -374,11 +409,7 @@ pub(crate) fn band(line: &Basis, options: &CorridorOptions) -> Option<Band> {
     // (A GPS track whose fixes curl back over a chord gets stuck or crosses: not drawn so.)
     let chains = geometry.chains_along(&chainage_m)?;
     // The checks, side by side with solving the hulls' chords, which the checks do not need.
-    let hull = |k: usize| {
-        let hull = Road::from_checked(chains[k].iter().map(|&i| coords[i]).collect()).ok()?;
-        hull.segments();
-        Some(hull)
-    };
+    let hull = |k: usize| hull_road(line, &xyz, &chains[k]);
     let ((holds, meetings), hulls) = rayon::join(
         || (geometry.holds(&chains), meetings(coords, &chains)),
         || rayon::join(|| hull(0), || hull(1)),

@@ -42,6 +42,7 @@
 //! fails the checks and goes to `hidden`. The checks, not the walk, are what make it sound.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use foldhash::fast::FixedState;
 use geo::algorithm::line_intersection::{LineIntersection, line_intersection};
@@ -657,7 +658,7 @@ fn meetings(coords: &[Coord], chains: &[Vec<usize>; 2]) -> Meetings {
                 .map(|(i, w)| (Line::new(w[0], w[1]), Kind::Road(i))),
         )
         .collect();
-    let mut simple = true;
+    let simple = AtomicBool::new(true);
     let touch = sweep(&lines.iter().map(|l| l.0).collect::<Vec<_>>(), |a, b| {
         let ((l, p), (m, q)) = (lines[a], lines[b]);
         if apart(l, m) {
@@ -665,7 +666,9 @@ fn meetings(coords: &[Coord], chains: &[Vec<usize>; 2]) -> Meetings {
         }
         match (p, q) {
             (Kind::Road(i), Kind::Road(j)) => {
-                simple &= !segments_meet((l, i), (m, j));
+                if segments_meet((l, i), (m, j)) {
+                    simple.store(false, Relaxed);
+                }
                 false
             }
             _ => meets_off_ends(l, m),
@@ -674,7 +677,7 @@ fn meetings(coords: &[Coord], chains: &[Vec<usize>; 2]) -> Meetings {
     match touch {
         Some(chords_touch) => Meetings {
             chords_touch,
-            road_is_simple: simple,
+            road_is_simple: simple.into_inner(),
         },
         None => Meetings {
             chords_touch: touching(coords, chains),
@@ -735,7 +738,7 @@ fn meets_off_ends(l: Line, other: Line) -> bool {
 /// Whether `hit` holds for any two of `lines` whose boxes overlap (it is called for each such
 /// pair until it does), by a sweep along the longer side of their box; `None` where there are
 /// more than [`MAX_PAIRS_PER_LINE`] such pairs a line on average.
-fn sweep(lines: &[Line], mut hit: impl FnMut(usize, usize) -> bool) -> Option<bool> {
+fn sweep(lines: &[Line], hit: impl Fn(usize, usize) -> bool + Sync) -> Option<bool> {
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for l in lines {
         for p in [l.start, l.end] {
@@ -768,25 +771,48 @@ fn sweep(lines: &[Line], mut hit: impl FnMut(usize, usize) -> bool) -> Option<bo
         })
         .collect();
     let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_unstable_by(|&i, &j| spans[i][0].total_cmp(&spans[j][0]));
-    let mut active: Vec<usize> = Vec::new();
-    let mut budget = MAX_PAIRS_PER_LINE * lines.len();
-    for &i in &order {
-        let [start, _, low, high] = spans[i];
-        active.retain(|&j| spans[j][1] >= start);
-        for &j in &active {
-            if budget == 0 {
-                return None;
+    order.par_sort_unstable_by(|&i, &j| spans[i][0].total_cmp(&spans[j][0]));
+    // Each line in start order against those still open.
+    let run = |order: &[usize]| {
+        let mut active: Vec<usize> = Vec::new();
+        let mut budget = MAX_PAIRS_PER_LINE * order.len();
+        for &i in order {
+            let [start, _, low, high] = spans[i];
+            active.retain(|&j| spans[j][1] >= start);
+            for &j in &active {
+                if budget == 0 {
+                    return None;
+                }
+                budget -= 1;
+                if spans[j][3] >= low && spans[j][2] <= high && hit(i, j) {
+                    return Some(true);
+                }
             }
-            budget -= 1;
-            if spans[j][3] >= low && spans[j][2] <= high && hit(i, j) {
-                return Some(true);
-            }
+            active.push(i);
         }
-        active.push(i);
+        Some(false)
+    };
+    if order.len() < PARALLEL_SWEEP {
+        return run(&order);
     }
-    Some(false)
+    // Two halves on two cores: the second takes, ahead of its own lines, the first's that
+    // reach past where it starts, so that every pair whose boxes overlap meets in a half.
+    let (first, second) = order.split_at(order.len() / 2);
+    let from = spans[second[0]][0];
+    let mut reaching: Vec<usize> = first
+        .iter()
+        .copied()
+        .filter(|&i| spans[i][1] >= from)
+        .collect();
+    reaching.extend_from_slice(second);
+    match rayon::join(|| run(first), || run(&reaching)) {
+        (Some(a), Some(b)) => Some(a || b),
+        _ => None,
+    }
 }
+
+/// Lines from which [`sweep`] runs in two halves.
+const PARALLEL_SWEEP: usize = 8_192;
 
 /// Whether any chord of the two hulls meets another chord or a road segment anywhere but at a
 /// vertex both share (or runs along it without being the same segment), through an R-tree.
@@ -827,6 +853,26 @@ fn touching(coords: &[Coord], chains: &[Vec<usize>; 2]) -> bool {
 mod tests {
     use super::*;
     use geo::{Contains, LineString, Point, Polygon};
+
+    /// The sweep in two halves still meets a line that starts in the first half and crosses
+    /// one far into the second (and finds nothing where nothing meets).
+    #[test]
+    fn a_sweep_in_halves_meets_lines_across_its_split() {
+        let c = |x: f64, y: f64| Coord { x, y };
+        let mut lines: Vec<Line> = (0..10_000)
+            .map(|i| Line::new(c(i as f64, 0.0), c(i as f64 + 0.5, 0.0)))
+            .collect();
+        let meet = |lines: &[Line]| {
+            sweep(lines, |a, b| {
+                !apart(lines[a], lines[b]) && line_intersection(lines[a], lines[b]).is_some()
+            })
+        };
+        assert_eq!(meet(&lines), Some(false));
+        // From x = 100.2 (the first half) across y = 0 at x = 8,500.25 (the second).
+        lines.push(Line::new(c(100.2, -1.0), c(16_900.3, 1.0)));
+        assert!(lines.len() >= PARALLEL_SWEEP);
+        assert_eq!(meet(&lines), Some(true));
+    }
 
     /// The band of a road taken as its own basis.
     fn band_of(road: &Road, options: &CorridorOptions) -> Option<Band> {

@@ -128,20 +128,28 @@ const STRETCH: usize = 4_096;
 /// The vertices strictly between the kept vertices `a` and `b` to keep: from each kept vertex,
 /// spans of 2, 4, 8, … vertices while the chord stands, then the gap to the first span that
 /// fails halved. (A chord that fails may be followed by a longer one that stands, so this finds
-/// a long reach, not always the longest.)
+/// a long reach, not always the longest.) A chord under a metre has no plane worth the name
+/// (a closed road's ends coincide): the gallop goes past it, and the halving takes it as
+/// failing.
 fn reach(xyz: &[[f64; 3]], epsilon_m: f64, (a, b): (usize, usize)) -> Vec<usize> {
+    // `None` for a chord too short to judge; long chords always fail.
     let stands = |i: usize, j: usize| {
         if j == i + 1 {
-            return true;
+            return Some(true);
         }
-        // Long chords, and chords too short to have a plane (a closed road's ends), are split.
-        if !(1.0..=MAX_CHORD_M).contains(&norm(sub(xyz[i], xyz[j]))) {
-            return false;
+        let chord_m = norm(sub(xyz[i], xyz[j]));
+        if chord_m < 1.0 {
+            return None;
+        }
+        if chord_m > MAX_CHORD_M {
+            return Some(false);
         }
         let arc = Arc::new(xyz[i], xyz[j]);
-        xyz[i + 1..j]
-            .iter()
-            .all(|&p| arc.distance_m(p) <= epsilon_m)
+        Some(
+            xyz[i + 1..j]
+                .iter()
+                .all(|&p| arc.distance_m(p) <= epsilon_m),
+        )
     };
     let mut out = Vec::new();
     let mut i = a;
@@ -149,20 +157,22 @@ fn reach(xyz: &[[f64; 3]], epsilon_m: f64, (a, b): (usize, usize)) -> Vec<usize>
         let mut good = i + 1;
         let mut span = 2;
         let mut bad = None;
-        while good < b {
+        while i + span / 2 < b {
             let j = (i + span).min(b);
-            if stands(i, j) {
-                good = j;
-                span *= 2;
-            } else {
-                bad = Some(j);
-                break;
+            match stands(i, j) {
+                Some(true) => good = j,
+                Some(false) => {
+                    bad = Some(j);
+                    break;
+                }
+                None => {}
             }
+            span *= 2;
         }
         if let Some(mut bad) = bad {
             while bad - good > 1 {
                 let mid = good + (bad - good) / 2;
-                if stands(i, mid) {
+                if stands(i, mid) == Some(true) {
                     good = mid;
                 } else {
                     bad = mid;
@@ -298,6 +308,17 @@ mod tests {
             "a dropped vertex {worst} m off its chord"
         );
         assert!(worst > 0.5 * epsilon_m, "{worst}: hardly simplified");
+    }
+
+    /// Steps of a decimetre: the chords of a few steps are under a metre, and the reach goes
+    /// past them.
+    #[test]
+    fn a_road_of_decimetre_steps_collapses_too() {
+        let a = Coord { x: 36.0, y: 35.8 };
+        let coords: Vec<Coord> = (0..=2000)
+            .map(|k| geodesic::direct(a, 80.0, 0.1 * k as f64).0)
+            .collect();
+        assert_eq!(keep(&ecef(&coords), 0.1), vec![0, 1, 1999, 2000]);
     }
 
     #[test]

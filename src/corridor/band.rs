@@ -317,8 +317,8 @@ pub(crate) struct Basis<'a> {
 /// The hull through `line`'s basis vertices `chain` (indices into the basis, `xyz` their
 /// Earth-centred positions), its chords solved: a chord that is one of the road's own segments
 /// is that segment (so that the hull's end chords and the road's ends agree to the bit, as the
-/// checks at the ends ask), and the rest, a metre to 69 m long, by
-/// [`geodesic::short_inverse`] (GeographicLib's for any other).
+/// checks at the ends ask), and the rest (a metre to 69 m long at 6 km and a tolerance of
+/// 0.5 m) by [`geodesic::short_inverse`], or by GeographicLib where that declines.
 fn hull_road(line: &Basis, xyz: &[[f64; 3]], chain: &[usize]) -> Option<Road> {
     let coords = line.basis.coords();
     let road_segments = line.road.segments();

@@ -573,6 +573,38 @@ mod info {
         assert!(text.contains(" 9.99"), "{text}");
     }
 
+    /// An agreement's zones overlap: each zone's features are totalled on their own, not
+    /// summed into one area that counts the overlap twice.
+    #[test]
+    fn overlapping_zones_are_totalled_each_on_its_own() {
+        let d = Workdir::new();
+        // Two squares of 0.1° (about 9 × 11 km near 35.9° N), one inside the other's corner.
+        let square = |x: f64, zone: &str| {
+            format!(
+                r#"{{"type": "Feature", "properties": {{"kind": "corridor", "zone": "{zone}"}},
+                "geometry": {{"type": "Polygon", "coordinates": [[[{x}, 35.8], [{x2}, 35.8],
+                  [{x2}, 35.9], [{x}, 35.9], [{x}, 35.8]]]}}}}"#,
+                x2 = x + 0.1
+            )
+        };
+        d.write(
+            "zones.geojson",
+            &format!(
+                r#"{{"type": "FeatureCollection", "features": [{}, {}]}}"#,
+                square(36.0, "wide"),
+                square(36.05, "strip")
+            ),
+        );
+        let o = d.run(&["info", "zones.geojson"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("corridor [wide]"), "{text}");
+        assert!(text.contains("corridor [strip]"), "{text}");
+        // Each about 100 km², not 200 together.
+        assert!(!text.contains(" 200."), "{text}");
+        assert_eq!(text.matches(" 100.").count(), 2, "{text}");
+    }
+
     /// A layer as `build --output-crs EPSG:32637` writes it: eastings, northings and the legacy
     /// `crs` member. `info` says so instead of computing geodesic measures of metres; `render`,
     /// which draws longitude and latitude, refuses it.

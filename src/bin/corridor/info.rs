@@ -1,5 +1,5 @@
-//! `corridor info`: what a GeoJSON file holds, by `kind`: counts, geometry types, bounding
-//! box, geodesic lengths and areas.
+//! `corridor info`: what a GeoJSON file holds, by `kind` (and by `zone` where it names several):
+//! counts, geometry types, bounding box, geodesic lengths and areas.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,6 +49,17 @@ pub fn run(args: InfoArgs) -> anyhow::Result<()> {
         geojson::GeoJson::Feature(f) => ("Feature", vec![f]),
         geojson::GeoJson::Geometry(g) => ("Geometry", vec![geojson::Feature::from(g)]),
     };
+    // An agreement's zones overlap (a 30 km zone holds the 10 km patrol strips): where the
+    // file names more than one `zone`, each zone's features are totalled on their own, so that
+    // no area is counted twice.
+    let zone_of = |f: &geojson::Feature| match f.property("zone") {
+        Some(Value::String(z)) => Some(z.clone()),
+        _ => None,
+    };
+    let mut zones: Vec<String> = features.iter().filter_map(zone_of).collect();
+    zones.sort();
+    zones.dedup();
+    let by_zone = zones.len() > 1;
     let mut kinds: Vec<(String, KindTotals)> = Vec::new();
     let mut bbox: Option<geo::Rect> = None;
     for (index, f) in features.iter().enumerate() {
@@ -67,6 +78,10 @@ pub fn run(args: InfoArgs) -> anyhow::Result<()> {
         let kind = match f.property("kind") {
             Some(Value::String(k)) => k.clone(),
             _ => format!("({})", type_name),
+        };
+        let kind = match zone_of(f).filter(|_| by_zone) {
+            Some(zone) => format!("{kind} [{zone}]"),
+            None => kind,
         };
         let slot = match kinds.iter().position(|(k, _)| *k == kind) {
             Some(i) => i,

@@ -589,7 +589,7 @@ mod info {
         };
         d.write(
             "zones.geojson",
-            &format!(
+            format!(
                 r#"{{"type": "FeatureCollection", "features": [{}, {}]}}"#,
                 square(36.0, "wide"),
                 square(36.05, "strip")

@@ -14,6 +14,12 @@ pub(crate) static WGS84: LazyLock<Geodesic> = LazyLock::new(Geodesic::wgs84);
 /// Equatorial radius of WGS84 in metres.
 pub(crate) const WGS84_A_M: f64 = 6_378_137.0;
 
+/// Flattening of WGS84.
+pub(crate) const WGS84_F: f64 = 1.0 / 298.257_223_563;
+
+/// First eccentricity squared of WGS84, `f (2 − f)`.
+pub(crate) const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
+
 /// Result of the inverse problem between two points.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Inverse {
@@ -61,7 +67,7 @@ pub(crate) fn short_inverse(a: [f64; 3], b: [f64; 3]) -> Option<Inverse> {
     if !SHORT_STEP_M.contains(&chord_m) {
         return None;
     }
-    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let e2 = WGS84_E2;
     // The direction of `d` in the tangent plane at `p`: east is (−y, x, 0), up is the
     // ellipsoid's normal (x, y, z / (1 − e²)), north is up × east.
     let azimuth_deg = |p: [f64; 3]| {
@@ -82,9 +88,6 @@ pub(crate) fn short_inverse(a: [f64; 3], b: [f64; 3]) -> Option<Inverse> {
         azimuth2_deg: azimuth_deg(b)?,
     })
 }
-
-/// Flattening of WGS84.
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
 
 /// Distance from the axis (metres) under which [`short_inverse`] leaves a step to
 /// GeographicLib: about a degree from a pole, where east and north turn fast.
@@ -113,8 +116,7 @@ pub(crate) fn direct(p: Coord, azimuth_deg: f64, distance_m: f64) -> (Coord, f64
 /// Metres per degree of latitude and of longitude at latitude `lat_deg` (local scale of the
 /// ellipsoid). Used only to measure sub-metre gaps, where a local linear metric is exact enough.
 pub(crate) fn metres_per_degree(lat_deg: f64) -> (f64, f64) {
-    let f = 1.0 / 298.257_223_563;
-    let e2 = f * (2.0 - f);
+    let e2 = WGS84_E2;
     let phi = lat_deg.to_radians();
     let w2 = 1.0 - e2 * phi.sin().powi(2);
     let n = WGS84_A_M / w2.sqrt();
@@ -135,8 +137,7 @@ pub(crate) fn small_gap_m(a: Coord, b: Coord) -> f64 {
 /// between these never exceed the geodesic distance, which makes them a safe lower bound for
 /// pruning searches.
 pub(crate) fn ecef_m(p: Coord) -> [f64; 3] {
-    let f = 1.0 / 298.257_223_563;
-    let e2 = f * (2.0 - f);
+    let e2 = WGS84_E2;
     let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
     let n = WGS84_A_M / (1.0 - e2 * lat.sin().powi(2)).sqrt();
     [
@@ -197,13 +198,8 @@ mod tests {
     /// offsets are placed from them.
     #[test]
     fn short_steps_match_karney() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_f64();
         let (mut worst_len_m, mut worst_miss_m, mut solved) = (0.0f64, 0.0f64, 0);
         for _ in 0..20_000 {
             let a = Coord {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::markup::escape;
 use super::qml::{QGIS_VERSION, QgisLayer, style_elements};
+use crate::geodesic::{WGS84_A_M as A_M, WGS84_F as F};
 
 /// The projection a project shows its layers in: the UTM zone of the data's centre between 80° S
 /// and 84° N (UTM's own limits), Universal Polar Stereographic beyond. Either keeps a corridor's
@@ -139,10 +140,6 @@ impl std::fmt::Display for ProjectCrs {
         }
     }
 }
-
-/// WGS84's semi-major axis, metres, and flattening.
-const A_M: f64 = 6_378_137.0;
-const F: f64 = 1.0 / 298.257_223_563;
 
 /// The central meridian of a UTM zone, degrees.
 fn central_meridian_deg(zone: u8) -> f64 {

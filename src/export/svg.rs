@@ -20,11 +20,7 @@ use serde_json::Value;
 
 use super::map::{LegendEntry, MapLayers, Symbol};
 use super::{WriteError, write_atomic};
-
-/// WGS84 semi-major axis, metres.
-const WGS84_A_M: f64 = 6_378_137.0;
-/// WGS84 flattening.
-const WGS84_F: f64 = 1.0 / 298.257_223_563;
+use crate::geodesic::{WGS84_A_M, WGS84_E2};
 
 /// Fonts for the labels: the first one installed is used.
 const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
@@ -88,7 +84,7 @@ impl Frame {
     /// Metres on the ground per pixel, along the mean parallel.
     fn metres_per_px(&self) -> f64 {
         let phi = self.mean_lat.to_radians();
-        let e2 = WGS84_F * (2.0 - WGS84_F);
+        let e2 = WGS84_E2;
         // Radius of the parallel: N(φ)·cos φ.
         let parallel_radius_m = WGS84_A_M * phi.cos() / (1.0 - e2 * phi.sin().powi(2)).sqrt();
         let metres_per_deg = parallel_radius_m * std::f64::consts::PI / 180.0;

@@ -31,6 +31,8 @@
 
 mod corridor;
 mod geodesic;
+#[cfg(test)]
+mod test_rng;
 
 pub mod agreement;
 pub mod antimeridian;

@@ -852,6 +852,7 @@ fn touching(coords: &[Coord], chains: &[Vec<usize>; 2]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
     use geo::{Contains, LineString, Point, Polygon};
 
     /// The sweep in two halves still meets a line that starts in the first half and crosses
@@ -923,15 +924,12 @@ mod tests {
     /// A track of 1.2 m steps along `nominal(k)` (degrees) for step `k`, its heading off that
     /// by a random walk of up to 8.6° a step kept within 5° (issue 16's wiggly track, bent).
     fn track_along(steps: usize, seed: u64, nominal: impl Fn(usize) -> f64) -> Road {
-        let mut state = seed;
+        let mut rng = Rng::new(seed);
         let mut off: f64 = 0.0;
         let mut p = Coord { x: 36.5, y: 35.8 };
         let mut coords = vec![p];
         for k in 0..steps {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            off += ((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * 8.6;
+            off += (rng.next_f64() * 2.0 - 1.0) * 8.6;
             if off > 5.0 {
                 off = 10.0 - off;
             } else if off < -5.0 {
@@ -946,15 +944,12 @@ mod tests {
     /// A wiggly track: 1.2 m steps, heading jittering within 5° of east (the family of
     /// tests/common/roads.rs, generated here with its own small random sequence).
     fn wiggly(n: usize) -> Road {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = Rng::new(0x2545_f491_4f6c_dd1d);
         let mut heading: f64 = 90.0;
         let mut p = Coord { x: 36.5, y: 35.8 };
         let mut coords = vec![p];
         for _ in 1..n {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            heading += ((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * 8.6;
+            heading += (rng.next_f64() * 2.0 - 1.0) * 8.6;
             heading = heading.clamp(85.0, 95.0);
             p = geodesic::direct(p, heading, 1.2).0;
             coords.push(p);

@@ -1036,13 +1036,8 @@ mod tests {
     #[test]
     fn the_offset_curve_winds_round_what_the_pieces_cover() {
         use geo::{Contains, LineString, Point, Polygon};
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next_f64();
         let mut heading: f64 = 80.0;
         let mut p = Coord { x: 36.5, y: 35.8 };
         let mut coords = vec![p];

@@ -314,20 +314,21 @@ mod tests {
     /// past them.
     #[test]
     fn a_road_of_decimetre_steps_collapses_too() {
-        let a = Coord { x: 36.0, y: 35.8 };
-        let coords: Vec<Coord> = (0..=2000)
-            .map(|k| geodesic::direct(a, 80.0, 0.1 * k as f64).0)
-            .collect();
-        assert_eq!(keep(&ecef(&coords), 0.1), vec![0, 1, 1999, 2000]);
+        assert_eq!(keep(&straight(2000, 0.1), 0.1), vec![0, 1, 1999, 2000]);
     }
 
     #[test]
     fn straight_dense_road_collapses_to_its_end_segments() {
+        assert_eq!(keep(&straight(1000, 5.0), 0.1), vec![0, 1, 999, 1000]);
+    }
+
+    /// A geodesic of `steps` steps of `step_m` near Idlib, Earth-centred.
+    fn straight(steps: usize, step_m: f64) -> Vec<[f64; 3]> {
         let a = Coord { x: 36.0, y: 35.8 };
-        let coords: Vec<Coord> = (0..=1000)
-            .map(|k| geodesic::direct(a, 80.0, 5.0 * k as f64).0)
+        let coords: Vec<Coord> = (0..=steps)
+            .map(|k| geodesic::direct(a, 80.0, step_m * k as f64).0)
             .collect();
-        assert_eq!(keep(&ecef(&coords), 0.1), vec![0, 1, 999, 1000]);
+        ecef(&coords)
     }
 
     /// Two right angles 0.1 mm apart, within any epsilon of one 180° turn: both stay.

@@ -87,12 +87,9 @@ mod tests {
         ];
         // A fixed pseudo-random spread of longitudes and latitudes, and values on and near
         // the 7-decimal grid.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let v = (x >> 11) as f64 / (1u64 << 53) as f64 * 360.0 - 180.0;
+            let v = rng.next_f64() * 360.0 - 180.0;
             values.extend([v, (v * 1e7).round() / 1e7, (v * 1e7).floor() / 1e7 + 0.5e-7]);
         }
         for decimals in [0, 1, 3, 7, 9] {

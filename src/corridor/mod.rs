@@ -42,7 +42,7 @@ pub use poles::Pole;
 /// The line as the pieces are built on it, for outputs that draw it (see `simplify::basis`).
 pub(crate) use simplify::basis as simplified_line;
 
-use geo::{Coord, GeodesicArea, LineString, MultiLineString, MultiPolygon};
+use geo::{GeodesicArea, LineString, MultiLineString, MultiPolygon};
 use i_overlay::core::overlay_rule::OverlayRule;
 
 use crate::geodesic;
@@ -315,11 +315,13 @@ impl Corridor {
         // to end is shorter than the width: solving the basis's segments for this would cost a
         // noisy line, which never needs them, milliseconds).
         let narrowest_m = options.width_left_m.min(options.width_right_m);
-        let chord_m = |a: Coord, b: Coord| {
-            let d = geodesic::ecef_sub(geodesic::ecef_m(b), geodesic::ecef_m(a));
+        // (The road's Earth-centred positions, made for the simplification.)
+        let xyz = road.ecef_m();
+        let chord_m = |i: usize, j: usize| {
+            let d = geodesic::ecef_sub(xyz[j], xyz[i]);
             geodesic::ecef_dot(d, d).sqrt()
         };
-        let ends = basis.coords();
+        let ends = &basis_vertices;
         let thinnest_m = if chord_m(ends[0], ends[ends.len() - 1]) >= narrowest_m {
             narrowest_m
         } else {
